@@ -1,0 +1,151 @@
+"""The declared side of tenant-specific models: ``TenantModel`` and its metaclass.
+
+A class written by a user as ``class Order(TenantModel)`` is a *declared* tenant model. Django
+sees it as an abstract model: it has no table and no manager of its own. Every tenant gets a
+concrete subclass of it, built by :mod:`tenancy.factory`, whose table lives in that tenant's
+schema (or carries its table prefix). ``Order.for_tenant(tenant)`` returns that subclass.
+"""
+from __future__ import annotations
+
+import copyreg
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import django
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
+from django.db import models
+from django.db.models.base import ModelBase, subclass_exception
+from django.db.models.manager import ManagerDescriptor
+from django.db.utils import DJANGO_VERSION_PICKLE_KEY
+
+from .exceptions import TenantModelUnavailable
+
+if TYPE_CHECKING:
+    from .tenants import AbstractTenant
+
+M = TypeVar("M", bound="TenantModel")
+
+# Declared tenant models in the order they were defined: the factory builds them in this order.
+declared_models: list[type[TenantModel]] = []
+
+TENANT_META_OPTIONS = ("related_name",)
+
+
+class TenantManagerDescriptor(ManagerDescriptor):
+    """Stands where a declared tenant model's managers would be; explains how to reach them."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get__(self, instance, cls=None):
+        if instance is not None:
+            raise AttributeError(f"Manager isn't accessible via {cls.__name__} instances")
+        if cls._meta.abstract:
+            raise TenantModelUnavailable(
+                f"{cls.__name__}.{self.name} is not available: {cls._meta.label} is tenant specific, "
+                f"every tenant has its own {cls.__name__} class. Use "
+                f"{cls.__name__}.for_tenant(tenant).{self.name} or tenant.models[{cls.__name__}].{self.name}."
+            )
+        return cls._meta.managers_map[self.name]
+
+
+class TenantModelBase(ModelBase):
+    """Metaclass of declared tenant models and of the classes built for each tenant."""
+
+    def __new__(mcs, name, bases, attrs, **kwargs):
+        if attrs.pop("_tenancy_build", False):
+            # A concrete class for one tenant, built by tenancy.factory.
+            return super().__new__(mcs, name, bases, attrs, **kwargs)
+        tenant_meta = attrs.pop("TenantMeta", None)
+        meta = attrs.get("Meta")
+        template = meta is not None and getattr(meta, "abstract", False)
+        if not template:
+            # Declared tenant models are abstract to Django: only their tenant subclasses are concrete.
+            attrs["Meta"] = type("Meta", (meta,) if meta else (), {"abstract": True, "__module__": attrs.get("__module__")})
+        cls = super().__new__(mcs, name, bases, attrs, **kwargs)
+        cls._tenancy_declared = None if template else cls
+        cls._tenant_meta = _tenant_meta_options(name, tenant_meta)
+        if not template and attrs.get("__module__") != __name__:
+            _add_exceptions(cls, bases)
+            for manager_name in {m.name for m in cls._meta.managers} | {"objects"}:
+                setattr(cls, manager_name, TenantManagerDescriptor(manager_name))
+            declared_models.append(cls)
+        return cls
+
+
+def _add_exceptions(cls, bases) -> None:
+    """Give a declared model DoesNotExist and MultipleObjectsReturned, as a concrete model has.
+
+    Django gives them to concrete models only; each tenant class's own exceptions subclass these,
+    so ``except Order.DoesNotExist`` catches the error of every tenant's ``Order``.
+    """
+    for name, default in (("DoesNotExist", ObjectDoesNotExist), ("MultipleObjectsReturned", MultipleObjectsReturned)):
+        parents = tuple(getattr(base, name) for base in bases if getattr(base, "_tenancy_declared", None)) or (default,)
+        setattr(cls, name, subclass_exception(name, parents, cls.__module__, cls))
+
+
+def _tenant_meta_options(model_name: str, tenant_meta) -> dict[str, Any]:
+    if tenant_meta is None:
+        return {}
+    options = {k: v for k, v in vars(tenant_meta).items() if not k.startswith("_")}
+    unknown = set(options) - set(TENANT_META_OPTIONS)
+    if unknown:
+        from .exceptions import TenancyConfigurationError
+
+        raise TenancyConfigurationError(
+            f"{model_name}.TenantMeta has unknown option(s) {', '.join(sorted(unknown))}; "
+            f"the options are: {', '.join(TENANT_META_OPTIONS)}."
+        )
+    return options
+
+
+class TenantModel(models.Model, metaclass=TenantModelBase):
+    """Base class of tenant-specific models.
+
+    Subclass it like ``models.Model``. The subclass is a template: each tenant gets a concrete
+    subclass of it, reached with :meth:`for_tenant` or ``tenant.models[Model]``.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def for_tenant(cls: type[M], tenant: AbstractTenant) -> type[M]:
+        """Return the concrete model class of ``tenant`` for this declared model.
+
+        The same class object is returned on every call while the tenant stays in the cache.
+        """
+        try:
+            return tenant._tenancy_models.classes[cls]
+        except (AttributeError, KeyError):
+            from .registry import models_of
+
+            return models_of(tenant)[cls]
+
+    def __reduce__(self):
+        tenant = getattr(type(self), "_tenancy_tenant", None)
+        if tenant is None:
+            return super().__reduce__()
+        data = self.__getstate__()
+        data[DJANGO_VERSION_PICKLE_KEY] = django.__version__
+        return _unpickle_instance, (tenant, self._meta.label), data
+
+
+def _tenant_class(tenant, label: str) -> type[TenantModel]:
+    from .registry import models_of
+
+    return models_of(tenant)[label]
+
+
+def _unpickle_instance(tenant, label: str):
+    cls = _tenant_class(tenant, label)
+    return cls.__new__(cls)
+
+
+def _reduce_tenant_class(cls):
+    tenant = cls.__dict__.get("_tenancy_tenant")
+    if tenant is None:
+        return cls.__qualname__  # a declared model: pickled by reference, as usual
+    return _tenant_class, (tenant, cls._meta.label)
+
+
+copyreg.pickle(TenantModelBase, _reduce_tenant_class)

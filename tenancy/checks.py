@@ -1,0 +1,87 @@
+"""System checks: tenancy's misconfiguration, reported by ``manage.py check``."""
+from __future__ import annotations
+
+from django.conf import settings as django_settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+
+from . import naming
+from .conf import settings
+
+SUPPORTED_VENDORS = {"postgresql", "sqlite", "mysql"}
+
+
+@checks.register(checks.Tags.models)
+def check_tenant_model(app_configs=None, **kwargs):
+    from .tenants import AbstractTenant
+    from .utils import get_tenant_model
+
+    try:
+        model = get_tenant_model()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="tenancy.E001")]
+    if model.natural_key is AbstractTenant.natural_key:
+        return [
+            checks.Error(
+                f"{model._meta.label} does not define natural_key().",
+                hint="Return a tuple of the fields that identify a tenant, e.g. (self.name,): "
+                "the tenant's schema name derives from it.",
+                obj=model,
+                id="tenancy.E002",
+            )
+        ]
+    return []
+
+
+@checks.register()
+def check_settings(app_configs=None, **kwargs):
+    errors = []
+    size = settings.TENANCY_CACHE_SIZE
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        errors.append(
+            checks.Error(
+                f"TENANCY_CACHE_SIZE must be a positive integer, not {size!r}.",
+                hint="It is how many tenants keep their model classes built at once.",
+                id="tenancy.E003",
+            )
+        )
+    prefix = settings.TENANCY_SCHEMA_PREFIX
+    if not isinstance(prefix, str) or (prefix and not naming.IDENTIFIER_RE.match(prefix)):
+        errors.append(
+            checks.Error(
+                f"TENANCY_SCHEMA_PREFIX must be lowercase ASCII letters, digits and underscores, "
+                f"not starting with a digit; got {prefix!r}.",
+                id="tenancy.E004",
+            )
+        )
+    return errors
+
+
+@checks.register(checks.Tags.database)
+def check_databases(app_configs=None, databases=None, **kwargs):
+    errors = []
+    for alias in databases or ():
+        vendor = connections[alias].vendor
+        if vendor not in SUPPORTED_VENDORS:
+            errors.append(
+                checks.Error(
+                    f"Database {alias!r} uses the {vendor} backend, which tenancy does not support.",
+                    hint="Use PostgreSQL, SQLite, MySQL or MariaDB.",
+                    id="tenancy.E005",
+                )
+            )
+    return errors
+
+
+@checks.register()
+def check_installed_apps(app_configs=None, **kwargs):
+    if "django.contrib.contenttypes" not in django_settings.INSTALLED_APPS:
+        return [
+            checks.Warning(
+                "django.contrib.contenttypes is not installed.",
+                hint="Tenant models with generic relations need it.",
+                id="tenancy.W001",
+            )
+        ]
+    return []

@@ -1,0 +1,175 @@
+"""Build the concrete model classes of one tenant.
+
+Each tenant gets a private app registry (:class:`TenantApps`) in which its classes are registered
+under their declared labels (``shop.Order``). Django resolves a relation by looking its target's
+label up in the registry of the model that declares it, so a ``ForeignKey(Product)`` copied into
+acme's ``Order`` resolves to acme's ``Product``, while ``ForeignKey("auth.User")`` falls through to
+the global registry. Nothing global refers to these classes, so they are garbage once their tenant
+lets go of them.
+"""
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING
+
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
+from django.db import connections
+from django.db.backends.utils import truncate_name
+from django.db.models import ManyToManyField
+from django.db.models.base import subclass_exception
+
+from . import naming
+from .base import TenantModel, declared_models
+from .exceptions import TenancyConfigurationError
+
+if TYPE_CHECKING:
+    from .tenants import AbstractTenant
+
+
+class TenantApps(Apps):
+    """The app registry of one tenant's classes, falling back to the global one for the rest."""
+
+    def __init__(self, tenant: AbstractTenant):
+        self.building = True
+        super().__init__(installed_apps=())
+        # Share the global app configs (read only) so Options.app_config, and with it each app's
+        # default_auto_field, is what it is for the declared models.
+        self.app_configs = global_apps.app_configs
+        self.tenant = tenant
+        self.building = False
+
+    def get_models(self, include_auto_created=False, include_swapped=False):
+        return [
+            model
+            for app_models in self.all_models.values()
+            for model in app_models.values()
+            if include_auto_created or not model._meta.auto_created
+        ]
+
+    def get_registered_model(self, app_label, model_name):
+        model = self.all_models[app_label].get(model_name.lower())
+        if model is None:
+            return global_apps.get_registered_model(app_label, model_name)
+        return model
+
+    def get_model(self, app_label, model_name=None, require_ready=True):
+        if model_name is None:
+            app_label, model_name = app_label.split(".")
+        return self.get_registered_model(app_label, model_name)
+
+    def get_swappable_settings_name(self, to_string):
+        return global_apps.get_swappable_settings_name(to_string)
+
+    def clear_cache(self):
+        # Apps.clear_cache() would clear the global registry's functools caches; this registry has
+        # none. Expiring each model's field caches once the build is over is enough.
+        if not self.building:
+            for model in self.get_models(include_auto_created=True):
+                model._meta._expire_cache()
+
+
+def tenant_tables(connection) -> list[str]:
+    """The unqualified names of every table a tenant has, auto-created M2M tables included."""
+    tables = []
+    for model in declared_models:
+        tables.append(model._meta.db_table)
+        tables.extend(
+            _m2m_table(connection, model._meta, field)
+            for field in model._meta.local_many_to_many
+            if _auto_through(field)
+        )
+    return tables
+
+
+def _m2m_table(connection, opts, field) -> str:
+    """The unqualified table of an auto-created M2M, named as Django names it."""
+    return field.db_table or truncate_name(f"{opts.db_table}_{field.name}", connection.ops.max_name_length())
+
+
+def _auto_through(field: ManyToManyField) -> bool:
+    through = field.remote_field.through
+    return through is None or (not isinstance(through, str) and through._meta.auto_created)
+
+
+def build_models(tenant: AbstractTenant, using: str) -> dict[type[TenantModel], type[TenantModel]]:
+    """Build the classes of ``tenant`` (stored in database ``using``), keyed by declared model."""
+    connection = connections[using]
+    schema = tenant.db_schema
+    registry = TenantApps(tenant)
+    classes = {declared: _build(declared, tenant, schema, registry, connection) for declared in declared_models}
+    registry.building = False
+    pending = sorted(f"{app}.{model}" for app, model in registry._pending_operations)
+    if pending:
+        raise TenancyConfigurationError(
+            f"Tenant models refer to {', '.join(pending)}, which is neither a tenant model nor an "
+            "installed global model. Check the app is in INSTALLED_APPS and the name is spelled right."
+        )
+    registry.clear_cache()
+    return classes
+
+
+def _build(declared, tenant, schema, registry, connection):
+    opts = declared._meta
+    meta_attrs = {
+        "apps": registry,
+        "app_label": opts.app_label,
+        "db_table": naming.table_name(connection, schema, opts.db_table),
+        "indexes": [_renamed(index, connection, schema) for index in opts.indexes],
+        "constraints": [_renamed(constraint, connection, schema) for constraint in opts.constraints],
+    }
+    meta = type("Meta", (declared.Meta,), meta_attrs)
+    attrs = {
+        "_tenancy_build": True,
+        "_tenancy_declared": declared,
+        "_tenancy_tenant": tenant,
+        "__module__": declared.__module__,
+        "__qualname__": declared.__qualname__,
+        "Meta": meta,
+    }
+    for field in opts.local_fields + opts.local_many_to_many:
+        attrs[field.name] = _tenant_field(field, opts, connection, schema)
+    model = type(declared)(declared.__name__, (declared,), attrs)
+    for name in ("DoesNotExist", "MultipleObjectsReturned"):
+        # Django derives these from concrete parents only; make them subclass the declared model's.
+        own = getattr(model, name)
+        setattr(model, name, subclass_exception(name, (own, getattr(declared, name)), model.__module__, model))
+    return model
+
+
+def _renamed(obj, connection, schema):
+    obj = copy.deepcopy(obj)
+    if obj.name:
+        obj.name = naming.object_name(connection, schema, obj.name)
+    return obj
+
+
+def _is_tenant_model(model) -> bool:
+    if isinstance(model, str):
+        return False
+    return isinstance(model, type) and issubclass(model, TenantModel)
+
+
+def _tenant_field(field, opts, connection, schema):
+    field = copy.deepcopy(field)
+    remote = getattr(field, "remote_field", None)
+    if remote is None:
+        return field
+    if not _is_tenant_model(remote.model) and not _names_tenant_model(remote.model, opts.app_label):
+        # A global model is shared by every tenant: a reverse accessor on it would have to pick one
+        # tenant, and would keep every tenant's classes alive. Tenant classes install none.
+        if not (remote.related_name or "").endswith("+"):
+            remote.related_name = f"_tenancy_{opts.app_label}_{opts.model_name}_{field.name}+"
+    if field.many_to_many and _auto_through(field):
+        field.db_table = naming.table_name(connection, schema, _m2m_table(connection, opts, field))
+    return field
+
+
+def _names_tenant_model(target, app_label: str) -> bool:
+    """Whether a lazy reference (``"self"``, ``"Model"``, ``"app.Model"``) names a tenant model."""
+    if not isinstance(target, str):
+        return False
+    if target == "self":
+        return True
+    label = target if "." in target else f"{app_label}.{target}"
+    return any(model._meta.label_lower == label.lower() for model in declared_models)

@@ -1,0 +1,151 @@
+"""The bounded cache of built tenant classes, and ``tenant.models``.
+
+Building a tenant's classes costs a few milliseconds, so they are kept, but only for the
+``TENANCY_CACHE_SIZE`` most recently built tenants: past that the least recently used tenant's
+entry is released. A released entry forgets its classes, so they are garbage as soon as nobody
+else holds them; a class obtained earlier keeps working, and the next use builds fresh ones.
+
+The tenant instance keeps a reference to its entry, which makes ``Order.for_tenant(tenant)`` a
+dictionary lookup on the hot path.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from django.db import router
+
+from .conf import settings
+from .exceptions import TenantDeleted, TenantNotProvisioned
+
+if TYPE_CHECKING:
+    from .base import TenantModel
+    from .tenants import AbstractTenant
+
+
+class TenantModels:
+    """The model classes of one tenant, as ``tenant.models`` returns them.
+
+    ``models[Order]``, ``models["shop.Order"]`` and ``models[acme_order_class]`` all give the
+    tenant's ``Order`` class; iterating yields every class of the tenant.
+    """
+
+    def __init__(self, tenant: AbstractTenant, using: str, classes: dict[type, type]):
+        self.tenant = tenant
+        self.using = using
+        self.classes = classes
+        self.by_label = {model._meta.label_lower: model for model in classes.values()}
+
+    def __getitem__(self, key: type[TenantModel] | str) -> type[TenantModel]:
+        try:
+            if isinstance(key, str):
+                return self.by_label[key.lower()]
+            return self.classes[getattr(key, "_tenancy_declared", None) or key]
+        except (KeyError, TypeError):
+            if not self.classes:
+                # Released from the cache since this object was handed out: ask the cache again.
+                return models_of(self.tenant)[key]
+            raise KeyError(f"{key!r} is not a tenant model (a subclass of tenancy.models.TenantModel)") from None
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def __iter__(self) -> Iterator[type[TenantModel]]:
+        return iter(list(self.classes.values()))
+
+    def __len__(self) -> int:
+        return len(self.classes)
+
+    def __repr__(self) -> str:
+        return f"<TenantModels of {self.tenant!r}: {', '.join(self.by_label)}>"
+
+    def release(self) -> None:
+        self.classes = {}
+        self.by_label = {}
+
+
+def _key(tenant: AbstractTenant) -> tuple[str, str]:
+    using = tenant._state.db or router.db_for_read(type(tenant), instance=tenant)
+    return using, tenant.db_schema
+
+
+class ModelCache:
+    """Least-recently-built cache of :class:`TenantModels`, keyed by (database, schema)."""
+
+    def __init__(self):
+        self.entries: OrderedDict[tuple[str, str], TenantModels] = OrderedDict()
+        self.lock = threading.RLock()
+
+    def get(self, tenant: AbstractTenant) -> TenantModels:
+        if tenant.pk is None or tenant._state.adding:
+            raise TenantNotProvisioned(
+                f"{tenant!r} has not been saved: save it first, which creates its schema and tables."
+            )
+        key = _key(tenant)
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry.tenant.pk != tenant.pk:
+                from .factory import build_models
+
+                entry = TenantModels(tenant, key[0], build_models(tenant, key[0]))
+                self.entries[key] = entry
+                self._evict()
+            else:
+                self.entries.move_to_end(key)
+        tenant._tenancy_models = entry
+        return entry
+
+    def _evict(self) -> None:
+        size = max(int(settings.TENANCY_CACHE_SIZE), 1)
+        while len(self.entries) > size:
+            _, entry = self.entries.popitem(last=False)
+            entry.release()
+
+    def forget(self, using: str, schema: str, deleted: bool = False) -> None:
+        """Drop a tenant's entry; with ``deleted``, its classes refuse any further query."""
+        with self.lock:
+            entry = self.entries.pop((using, schema), None)
+        if entry is None:
+            return
+        if deleted:
+            for model in entry.classes.values():
+                _disable(model, f"{entry.tenant!r} has been deleted")
+                for field in model._meta.local_many_to_many:
+                    _disable(field.remote_field.through, f"{entry.tenant!r} has been deleted")
+        entry.release()
+
+    def clear(self) -> None:
+        with self.lock:
+            while self.entries:
+                self.entries.popitem()[1].release()
+
+
+def _disable(model, reason: str) -> None:
+    """Make every manager of ``model`` raise TenantDeleted instead of querying."""
+
+    def refuse(*args, **kwargs):
+        raise TenantDeleted(
+            f"{model._meta.label} of {reason}: its tables are gone. Get the classes of an existing "
+            "tenant with Model.for_tenant(tenant)."
+        )
+
+    opts = model._meta
+    for manager in [*opts.managers, opts.base_manager, opts.default_manager]:
+        if manager is not None:
+            manager.get_queryset = refuse
+
+
+cache = ModelCache()
+
+
+def models_of(tenant: AbstractTenant) -> TenantModels:
+    """The :class:`TenantModels` of ``tenant``, built on first use."""
+    return cache.get(tenant)

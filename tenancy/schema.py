@@ -1,0 +1,71 @@
+"""DDL of a tenant: create its schema and tables, drop them.
+
+Both run on the caller's connection and inside the caller's transaction; on PostgreSQL and
+SQLite, whose DDL is transactional, a rollback leaves nothing behind.
+"""
+from __future__ import annotations
+
+from django.db import connections
+
+from . import naming, signals
+from .factory import tenant_tables
+
+
+def schema_in_use(using: str, schema: str) -> bool:
+    """Whether the schema (or, without schemas, any table the tenant would own) already exists."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if naming.uses_schemas(connection):
+            cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema])
+            return cursor.fetchone() is not None
+        wanted = {naming.table_name(connection, schema, table) for table in tenant_tables(connection)}
+        return bool(wanted & set(connection.introspection.table_names(cursor)))
+
+
+def create_schema(tenant, using: str) -> None:
+    """Create ``tenant``'s schema and every table of its models, sending the creation signals."""
+    connection = connections[using]
+    sender, schema = type(tenant), tenant.db_schema
+    signals.pre_schema_creation.send(sender=sender, tenant=tenant, using=using)
+    if naming.uses_schemas(connection):
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SCHEMA {connection.ops.quote_name(schema)}")
+    signals.post_schema_creation.send(sender=sender, tenant=tenant, using=using)
+    signals.pre_models_creation.send(sender=sender, tenant=tenant, using=using)
+    _create_tables(connection, list(tenant.models))
+    signals.post_models_creation.send(sender=sender, tenant=tenant, using=using)
+
+
+def _create_tables(connection, models) -> None:
+    # The editor is not entered as a context manager: entering it on SQLite tries to turn foreign
+    # key checks off, which SQLite refuses inside a transaction, and plain CREATE TABLE statements
+    # need none of what entering sets up.
+    batch = connection.vendor == "postgresql"
+    editor = connection.schema_editor(collect_sql=batch, atomic=False)
+    editor.deferred_sql = []
+    for model in models:
+        editor.create_model(model)
+    for statement in editor.deferred_sql:
+        editor.execute(statement)
+    if batch:
+        # One round trip for the whole DDL.
+        with connection.cursor() as cursor:
+            cursor.execute("\n".join(editor.collected_sql))
+
+
+def drop_schema(tenant, using: str) -> None:
+    """Drop ``tenant``'s schema (or its prefixed tables), sending the deletion signals."""
+    connection = connections[using]
+    sender, schema = type(tenant), tenant.db_schema
+    signals.pre_schema_deletion.send(sender=sender, tenant=tenant, using=using)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if naming.uses_schemas(connection):
+            cursor.execute(f"DROP SCHEMA IF EXISTS {quote(schema)} CASCADE")
+        else:
+            existing = set(connection.introspection.table_names(cursor))
+            for table in reversed(tenant_tables(connection)):
+                name = naming.table_name(connection, schema, table)
+                if name in existing:
+                    cursor.execute(f"DROP TABLE {quote(name)}")
+    signals.post_schema_deletion.send(sender=sender, tenant=tenant, using=using)

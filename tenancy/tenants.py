@@ -1,0 +1,156 @@
+"""``AbstractTenant``: the base of tenant models, and their lifecycle.
+
+Saving a new tenant validates its schema name, inserts its row and creates its schema and tables,
+all in one transaction. Deleting a tenant (an instance, a queryset, or a cascade) drops them in
+the transaction that deletes the row.
+"""
+from __future__ import annotations
+
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import connections, models, router, transaction
+from django.db.models.signals import class_prepared, post_delete
+
+from . import naming
+from .conf import settings
+from .registry import TenantModels, cache, models_of
+from .schema import create_schema, drop_schema, schema_in_use
+
+
+class TenantQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Create the tenants in one INSERT, then provision each of them, all in one transaction."""
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            for obj in objs:
+                obj.validate_schema(self.db)
+            created = super().bulk_create(objs, *args, **kwargs)
+            for obj in created:
+                if obj.pk is None:
+                    raise ValidationError(
+                        f"{connections[self.db].display_name} did not return the primary keys of the "
+                        "new tenants, so their schemas cannot be created: save them one by one."
+                    )
+                obj._provision(self.db)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj._check_schema_unchanged()
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+    pass
+
+
+class AbstractTenant(models.Model):
+    """Base class of the tenant model named by ``TENANCY_TENANT_MODEL``.
+
+    A subclass defines ``natural_key()``; the tenant's schema name (or table prefix) is
+    ``TENANCY_SCHEMA_PREFIX`` followed by the natural key's parts joined with ``_``. Override the
+    ``db_schema`` property to name it differently.
+    """
+
+    objects = TenantManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self) -> tuple:
+        raise NotImplementedError(
+            f"{type(self).__name__} must define natural_key(): tenancy derives the tenant's schema from it."
+        )
+
+    @property
+    def db_schema(self) -> str:
+        """The tenant's PostgreSQL schema, or its table prefix on other backends."""
+        parts = (str(part).lower().replace("-", "_") for part in self.natural_key())
+        return settings.TENANCY_SCHEMA_PREFIX + "_".join(parts)
+
+    @property
+    def models(self) -> TenantModels:
+        """This tenant's model classes: ``tenant.models[Order]``; iterate for all of them."""
+        return models_of(self)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember the schema the row was loaded with, to refuse a save that would move it. With
+        # deferred fields natural_key() could query, so it is then looked up when saving.
+        instance._tenancy_schema = None if instance.get_deferred_fields() else instance.db_schema
+        return instance
+
+    def validate_schema(self, using: str | None = None) -> None:
+        """Raise ValidationError unless this new tenant's schema name is valid and free."""
+        using = using or router.db_for_write(type(self), instance=self)
+        connection = connections[using]
+        from .factory import tenant_tables
+
+        schema = self.db_schema
+        naming.validate_schema_name(connection, schema, tenant_tables(connection))
+        if schema_in_use(using, schema):
+            raise ValidationError(
+                "The schema %(schema)r is already in use, by another tenant or by something else in "
+                "the database. Tenants whose natural keys differ only by case or by '-' against '_' "
+                "share a schema name: choose a different key.",
+                code="schema_in_use",
+                params={"schema": schema},
+            )
+
+    def _check_schema_unchanged(self) -> None:
+        old = self.__dict__.get("_tenancy_schema")
+        if old and old != self.db_schema:
+            raise ValidationError(
+                "Saving %(tenant)r would move it from schema %(old)r to %(new)r; tenancy does not rename "
+                "schemas on save. Keep the natural key unchanged.",
+                code="schema_changed",
+                params={"tenant": self, "old": old, "new": self.db_schema},
+            )
+
+    def save(self, *args, using=None, **kwargs):
+        using = using or router.db_for_write(type(self), instance=self)
+        if not self._state.adding:
+            if self.__dict__.get("_tenancy_schema", "") is None:
+                self._tenancy_schema = type(self)._base_manager.using(using).get(pk=self.pk).db_schema
+            self._check_schema_unchanged()
+            return super().save(*args, using=using, **kwargs)
+        pk = self.pk
+        try:
+            with transaction.atomic(using=using):
+                self.validate_schema(using)
+                self.validate_unique()
+                super().save(*args, using=using, **kwargs)
+                self._provision(using)
+        except BaseException:
+            self.pk, self._state.adding = pk, True
+            cache.forget(using, self.db_schema)
+            raise
+
+    save.alters_data = True
+
+    def _provision(self, using: str) -> None:
+        cache.forget(using, self.db_schema)  # never reuse classes of an earlier tenant of that name
+        create_schema(self, using)
+        self._tenancy_schema = self.db_schema
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_tenancy_models", None)
+        return state
+
+
+def _drop_deleted_tenant(sender, instance, using, **kwargs):
+    schema = instance.db_schema
+    drop_schema(instance, using)
+    transaction.on_commit(partial(cache.forget, using, schema, deleted=True), using=using)
+
+
+def _connect_tenant_model(sender, **kwargs):
+    if issubclass(sender, AbstractTenant) and not sender._meta.abstract:
+        post_delete.connect(_drop_deleted_tenant, sender=sender, weak=False, dispatch_uid=f"tenancy:{sender._meta.label}")
+
+
+class_prepared.connect(_connect_tenant_model, dispatch_uid="tenancy:connect_tenant_model")

@@ -1,0 +1,34 @@
+"""Settings for tenancy's own test suite.
+
+The backend comes from TENANCY_TEST_BACKEND (``sqlite``, ``postgresql`` or ``mysql``); for a
+server backend DATABASE_URL, when set, names the server. ``runtests.py`` sets both.
+"""
+import os
+
+import dj_database_url
+
+BACKEND = os.environ.get("TENANCY_TEST_BACKEND", "sqlite")
+
+_DEFAULT_URLS = {
+    "sqlite": "sqlite://:memory:",
+    "postgresql": "postgres://postgres@127.0.0.1:5432/postgres",
+    "mysql": "mysql://root@127.0.0.1:3306/test",
+}
+_url = os.environ.get("DATABASE_URL") if BACKEND != "sqlite" else None
+DATABASES = {"default": dj_database_url.parse(_url or _DEFAULT_URLS[BACKEND])}
+if BACKEND == "mysql":
+    import pymysql
+
+    pymysql.install_as_MySQLdb()
+    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4"}
+
+SECRET_KEY = "tenancy-tests"
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "tenancy",
+    "tests.shop",
+]
+TENANCY_TENANT_MODEL = "shop.Customer"
