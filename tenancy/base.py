@@ -60,7 +60,8 @@ class TenantModelBase(ModelBase):
         template = meta is not None and getattr(meta, "abstract", False)
         if not template:
             # Declared tenant models are abstract to Django: only their tenant subclasses are concrete.
-            attrs["Meta"] = type("Meta", (meta,) if meta else (), {"abstract": True, "__module__": attrs.get("__module__")})
+            module = attrs.get("__module__")
+            attrs["Meta"] = type("Meta", (meta,) if meta else (), {"abstract": True, "__module__": module})
         cls = super().__new__(mcs, name, bases, attrs, **kwargs)
         cls._tenancy_declared = None if template else cls
         cls._tenant_meta = _tenant_meta_options(name, tenant_meta)

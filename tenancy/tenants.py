@@ -150,7 +150,8 @@ def _drop_deleted_tenant(sender, instance, using, **kwargs):
 
 def _connect_tenant_model(sender, **kwargs):
     if issubclass(sender, AbstractTenant) and not sender._meta.abstract:
-        post_delete.connect(_drop_deleted_tenant, sender=sender, weak=False, dispatch_uid=f"tenancy:{sender._meta.label}")
+        uid = f"tenancy:{sender._meta.label}"
+        post_delete.connect(_drop_deleted_tenant, sender=sender, weak=False, dispatch_uid=uid)
 
 
 class_prepared.connect(_connect_tenant_model, dispatch_uid="tenancy:connect_tenant_model")
