@@ -60,6 +60,8 @@ class TenantModelBase(ModelBase):
         template = meta is not None and getattr(meta, "abstract", False)
         if not template:
             # Declared tenant models are abstract to Django: only their tenant subclasses are concrete.
+            # Without a Meta of its own, a model inherits its abstract parent's, as in Django.
+            meta = meta or next((base.Meta for base in bases if hasattr(base, "Meta")), None)
             module = attrs.get("__module__")
             attrs["Meta"] = type("Meta", (meta,) if meta else (), {"abstract": True, "__module__": module})
         cls = super().__new__(mcs, name, bases, attrs, **kwargs)

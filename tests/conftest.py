@@ -1,0 +1,38 @@
+import pytest
+from django.contrib.auth.models import Group, User
+
+from tenancy.registry import cache
+from tests.shop.models import Customer
+
+
+@pytest.fixture(autouse=True)
+def _fresh_class_cache():
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def acme(db):
+    return Customer.objects.create(name="acme")
+
+
+@pytest.fixture
+def globex(db):
+    return Customer.objects.create(name="globex")
+
+
+@pytest.fixture
+def user(db):
+    return User.objects.create(username="bob")
+
+
+@pytest.fixture
+def group(db):
+    return Group.objects.create(name="vip")
+
+
+@pytest.fixture
+def delete_tenants():
+    """For transactional tests: drop every tenant the test made, so the flush that follows can run."""
+    yield
+    Customer.objects.all().delete()
