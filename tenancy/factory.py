@@ -22,6 +22,7 @@ from django.db.models.base import subclass_exception
 from . import naming
 from .base import TenantModel, declared_models
 from .exceptions import TenancyConfigurationError
+from .fields import global_many_to_many_class
 
 if TYPE_CHECKING:
     from .tenants import AbstractTenant
@@ -160,6 +161,8 @@ def _tenant_field(field, opts, connection, schema):
         # tenant, and would keep every tenant's classes alive. Tenant classes install none.
         if not (remote.related_name or "").endswith("+"):
             remote.related_name = f"_tenancy_{opts.app_label}_{opts.model_name}_{field.name}+"
+        if field.many_to_many:
+            field.__class__ = global_many_to_many_class(type(field))
     if field.many_to_many and _auto_through(field):
         field.db_table = naming.table_name(connection, schema, _m2m_table(connection, opts, field))
     return field
