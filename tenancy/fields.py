@@ -29,7 +29,7 @@ class GlobalManyRelatedManagerMixin:
     def get_prefetch_querysets(self, instances, querysets=None):
         if querysets and len(querysets) != 1:
             raise ValueError("querysets argument of get_prefetch_querysets() should have a length of 1.")
-        queryset = querysets[0] if querysets else super(GlobalManyRelatedManagerMixin, self).get_queryset()
+        queryset = querysets[0] if querysets else super().get_queryset()
         queryset._add_hints(instance=instances[0])
         queryset = queryset.using(queryset._db or self._db)
         connection = connections[queryset.db]

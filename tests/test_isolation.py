@@ -67,7 +67,8 @@ def test_interleaved_iteration_in_one_thread(acme, globex):
     for i in range(5):
         Product.for_tenant(acme).objects.create(name=f"a{i}")
         Product.for_tenant(globex).objects.create(name=f"g{i}")
-    seen = [(a.name, g.name) for a, g in zip(Product.for_tenant(acme).objects.all(), Product.for_tenant(globex).objects.all())]
+    pairs = zip(Product.for_tenant(acme).objects.all(), Product.for_tenant(globex).objects.all(), strict=True)
+    seen = [(a.name, g.name) for a, g in pairs]
     assert seen == [(f"a{i}", f"g{i}") for i in range(5)]
 
 
