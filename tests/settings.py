@@ -16,6 +16,11 @@ _DEFAULT_URLS = {
 }
 _url = os.environ.get("DATABASE_URL") if BACKEND != "sqlite" else None
 DATABASES = {"default": dj_database_url.parse(_url or _DEFAULT_URLS[BACKEND])}
+if BACKEND == "sqlite":
+    # A file, not shared memory: threads then wait for SQLite's write lock instead of failing.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"tenancy-tests-{os.getpid()}.sqlite3")}
 if BACKEND == "mysql":
     import pymysql
 
