@@ -53,19 +53,25 @@ def _create_tables(connection, models) -> None:
             cursor.execute("\n".join(editor.collected_sql))
 
 
-def drop_schema(tenant, using: str) -> None:
+def drop_schema(tenant, using: str, send_signals: bool = True) -> None:
     """Drop ``tenant``'s schema (or its prefixed tables), sending the deletion signals."""
     connection = connections[using]
     sender, schema = type(tenant), tenant.db_schema
-    signals.pre_schema_deletion.send(sender=sender, tenant=tenant, using=using)
+    if send_signals:
+        signals.pre_schema_deletion.send(sender=sender, tenant=tenant, using=using)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if naming.uses_schemas(connection):
             cursor.execute(f"DROP SCHEMA IF EXISTS {quote(schema)} CASCADE")
         else:
             existing = set(connection.introspection.table_names(cursor))
-            for table in reversed(tenant_tables(connection)):
-                name = naming.table_name(connection, schema, table)
-                if name in existing:
-                    cursor.execute(f"DROP TABLE {quote(name)}")
-    signals.post_schema_deletion.send(sender=sender, tenant=tenant, using=using)
+            names = [naming.table_name(connection, schema, table) for table in reversed(tenant_tables(connection))]
+            names = [quote(name) for name in names if name in existing]
+            if names and connection.vendor == "mysql":
+                # One statement, so that foreign keys between the tables don't dictate an order.
+                cursor.execute(f"DROP TABLE {', '.join(names)}")
+            else:
+                for name in names:
+                    cursor.execute(f"DROP TABLE {name}")
+    if send_signals:
+        signals.post_schema_deletion.send(sender=sender, tenant=tenant, using=using)

@@ -119,17 +119,42 @@ class AbstractTenant(models.Model):
             return super().save(*args, using=using, **kwargs)
         pk = self.pk
         try:
-            with transaction.atomic(using=using):
-                self.validate_schema(using)
-                self.validate_unique()
-                super().save(*args, using=using, **kwargs)
-                self._provision(using)
+            if connections[using].features.can_rollback_ddl:
+                with transaction.atomic(using=using):
+                    self.validate_schema(using)
+                    self.validate_unique()
+                    super().save(*args, using=using, **kwargs)
+                    self._provision(using)
+            else:
+                self._create_without_transactional_ddl(using, *args, **kwargs)
         except BaseException:
             self.pk, self._state.adding = pk, True
             cache.forget(using, self.db_schema)
             raise
 
     save.alters_data = True
+
+    def _create_without_transactional_ddl(self, using: str, *args, **kwargs) -> None:
+        """Create the tenant where DDL commits on its own (MySQL, MariaDB).
+
+        A transaction cannot undo CREATE TABLE there, so the tenant is created in autocommit mode
+        and a failure is undone by hand: the tables made so far are dropped and the row deleted.
+        """
+        connection = connections[using]
+        if connection.in_atomic_block:
+            raise transaction.TransactionManagementError(
+                f"{connection.display_name} cannot roll back CREATE TABLE, and would commit the "
+                "surrounding transaction to run it: create tenants outside transaction.atomic()."
+            )
+        self.validate_schema(using)
+        self.validate_unique()
+        super().save(*args, using=using, **kwargs)
+        try:
+            self._provision(using)
+        except BaseException:
+            drop_schema(self, using, send_signals=False)
+            type(self)._base_manager.using(using).filter(pk=self.pk)._raw_delete(using)
+            raise
 
     def _provision(self, using: str) -> None:
         cache.forget(using, self.db_schema)  # never reuse classes of an earlier tenant of that name
@@ -144,7 +169,11 @@ class AbstractTenant(models.Model):
 
 def _drop_deleted_tenant(sender, instance, using, **kwargs):
     schema = instance.db_schema
-    drop_schema(instance, using)
+    if connections[using].features.can_rollback_ddl:
+        drop_schema(instance, using)
+    else:
+        # DROP TABLE would commit the transaction deleting the row: drop once that has committed.
+        transaction.on_commit(partial(drop_schema, instance, using), using=using)
     transaction.on_commit(partial(cache.forget, using, schema, deleted=True), using=using)
 
 

@@ -1,8 +1,18 @@
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
 
 from tenancy.registry import cache
 from tests.shop.models import Customer
+
+
+def pytest_collection_modifyitems(items):
+    if connection.vendor == "mysql":
+        # MySQL cannot roll DDL back, so tests cannot run inside a transaction that is rolled back:
+        # every test commits, and the tenants it made are deleted after it.
+        for item in items:
+            item.add_marker(pytest.mark.django_db(transaction=True))
+            item.fixturenames.append("delete_tenants")
 
 
 @pytest.fixture(autouse=True)
