@@ -6,10 +6,11 @@ the transaction that deletes the row.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models.signals import class_prepared, post_delete
 
 from . import naming
@@ -20,20 +21,56 @@ from .schema import create_schema, drop_schema, schema_in_use
 
 class TenantQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
-        """Create the tenants in one INSERT, then provision each of them, all in one transaction."""
+        """Create the tenants in one INSERT, then provision each of them.
+
+        With transactional DDL it all happens in one transaction; elsewhere a failure drops the
+        tables made so far and deletes the rows.
+        """
         objs = list(objs)
-        with transaction.atomic(using=self.db):
+        transactional = connections[self.db].features.can_rollback_ddl
+        if not transactional:
+            _refuse_atomic(self.db)
+        with transaction.atomic(using=self.db) if transactional else nullcontext():
             for obj in objs:
                 obj.validate_schema(self.db)
             created = super().bulk_create(objs, *args, **kwargs)
-            for obj in created:
-                if obj.pk is None:
-                    raise ValidationError(
-                        f"{connections[self.db].display_name} did not return the primary keys of the "
-                        "new tenants, so their schemas cannot be created: save them one by one."
-                    )
-                obj._provision(self.db)
+            try:
+                for obj in created:
+                    if obj.pk is None:
+                        raise ValidationError(
+                            f"{connections[self.db].display_name} did not return the primary keys of the "
+                            "new tenants, so their schemas cannot be created: save them one by one."
+                        )
+                    obj._provision(self.db)
+            except BaseException:
+                if not transactional:
+                    for obj in created:
+                        obj._undo_creation(self.db)
+                raise
         return created
+
+    def get_or_create(self, defaults=None, **kwargs):
+        if connections[self.db].features.can_rollback_ddl:
+            return super().get_or_create(defaults, **kwargs)
+        # QuerySet.get_or_create() creates inside atomic(), where these backends cannot run DDL.
+        try:
+            return self.get(**kwargs), False
+        except self.model.DoesNotExist:
+            params = self._extract_model_params(defaults, **kwargs)
+            try:
+                return self.create(**params), True
+            except (IntegrityError, ValidationError):
+                try:
+                    return self.get(**kwargs), False
+                except self.model.DoesNotExist:
+                    pass
+                raise
+
+    def update_or_create(self, defaults=None, create_defaults=None, **kwargs):
+        if connections[self.db].features.can_rollback_ddl or self.filter(**kwargs).exists():
+            return super().update_or_create(defaults, create_defaults, **kwargs)
+        # Creating: outside atomic(), as get_or_create() above.
+        return self.get_or_create(create_defaults if create_defaults is not None else defaults, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
@@ -89,6 +126,12 @@ class AbstractTenant(models.Model):
         connection = connections[using]
         from .factory import tenant_tables
 
+        if any(part is None or str(part) == "" for part in self.natural_key()):
+            raise ValidationError(
+                "%(model)s's natural key %(key)r has an empty part: the tenant's schema name is made of it.",
+                code="empty_natural_key",
+                params={"model": type(self).__name__, "key": self.natural_key()},
+            )
         schema = self.db_schema
         naming.validate_schema_name(connection, schema, tenant_tables(connection))
         if schema_in_use(using, schema):
@@ -121,8 +164,8 @@ class AbstractTenant(models.Model):
         try:
             if connections[using].features.can_rollback_ddl:
                 with transaction.atomic(using=using):
-                    self.validate_schema(using)
                     self.validate_unique()
+                    self.validate_schema(using)
                     super().save(*args, using=using, **kwargs)
                     self._provision(using)
             else:
@@ -140,21 +183,19 @@ class AbstractTenant(models.Model):
         A transaction cannot undo CREATE TABLE there, so the tenant is created in autocommit mode
         and a failure is undone by hand: the tables made so far are dropped and the row deleted.
         """
-        connection = connections[using]
-        if connection.in_atomic_block:
-            raise transaction.TransactionManagementError(
-                f"{connection.display_name} cannot roll back CREATE TABLE, and would commit the "
-                "surrounding transaction to run it: create tenants outside transaction.atomic()."
-            )
-        self.validate_schema(using)
+        _refuse_atomic(using)
         self.validate_unique()
+        self.validate_schema(using)
         super().save(*args, using=using, **kwargs)
         try:
             self._provision(using)
         except BaseException:
-            drop_schema(self, using, send_signals=False)
-            type(self)._base_manager.using(using).filter(pk=self.pk)._raw_delete(using)
+            self._undo_creation(using)
             raise
+
+    def _undo_creation(self, using: str) -> None:
+        drop_schema(self, using, send_signals=False)
+        type(self)._base_manager.using(using).filter(pk=self.pk)._raw_delete(using)
 
     def _provision(self, using: str) -> None:
         cache.forget(using, self.db_schema)  # never reuse classes of an earlier tenant of that name
@@ -165,6 +206,15 @@ class AbstractTenant(models.Model):
         state = super().__getstate__()
         state.pop("_tenancy_models", None)
         return state
+
+
+def _refuse_atomic(using: str) -> None:
+    connection = connections[using]
+    if connection.in_atomic_block:
+        raise transaction.TransactionManagementError(
+            f"{connection.display_name} cannot roll back CREATE TABLE, and would commit the "
+            "surrounding transaction to run it: create tenants outside transaction.atomic()."
+        )
 
 
 def _drop_deleted_tenant(sender, instance, using, **kwargs):
