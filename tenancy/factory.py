@@ -10,6 +10,7 @@ lets go of them.
 from __future__ import annotations
 
 import copy
+import functools
 from typing import TYPE_CHECKING
 
 from django.apps import apps as global_apps
@@ -18,6 +19,7 @@ from django.db import connections
 from django.db.backends.utils import truncate_name
 from django.db.models import ManyToManyField
 from django.db.models.base import subclass_exception
+from django.utils.functional import cached_property as django_cached_property
 
 from . import naming
 from .base import TenantModel, declared_models
@@ -151,11 +153,26 @@ def _is_tenant_model(model) -> bool:
     return isinstance(model, type) and issubclass(model, TenantModel)
 
 
+def _fresh_copy(obj):
+    """A shallow copy of ``obj`` without the values its cached properties computed on the original."""
+    obj = copy.copy(obj)
+    for klass in type(obj).__mro__:
+        for name, attr in vars(klass).items():
+            if isinstance(attr, functools.cached_property | django_cached_property):
+                obj.__dict__.pop(name, None)
+    return obj
+
+
 def _tenant_field(field, opts, connection, schema):
-    field = copy.deepcopy(field)
+    # What Field.__deepcopy__ does, but cached properties of the declared field (computed while it
+    # pointed at a declared model) would be wrong for the tenant's copy.
+    field = _fresh_copy(field)
     remote = getattr(field, "remote_field", None)
     if remote is None:
         return field
+    field.remote_field = remote = _fresh_copy(remote)
+    if getattr(remote, "field", None) is not None:
+        remote.field = field
     if not _is_tenant_model(remote.model) and not _names_tenant_model(remote.model, opts.app_label):
         # A global model is shared by every tenant: a reverse accessor on it would have to pick one
         # tenant, and would keep every tenant's classes alive. Tenant classes install none.

@@ -62,6 +62,11 @@ def drop_schema(tenant, using: str, send_signals: bool = True) -> None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if naming.uses_schemas(connection):
+            if connection.in_atomic_block:
+                # Rows written earlier in this transaction leave deferred foreign key checks pending,
+                # and PostgreSQL refuses to drop a table with pending trigger events: run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute(f"DROP SCHEMA IF EXISTS {quote(schema)} CASCADE")
         else:
             existing = set(connection.introspection.table_names(cursor))

@@ -21,11 +21,14 @@ if BACKEND == "sqlite":
     import tempfile
 
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"tenancy-tests-{os.getpid()}.sqlite3")}
+else:
+    # One test database per run, so that runs at the same time on one server don't collide.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_tenancy_{os.getpid()}"}
 if BACKEND == "mysql":
     import pymysql
 
     pymysql.install_as_MySQLdb()
-    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4"}
+    DATABASES["default"]["TEST"]["CHARSET"] = "utf8mb4"
 
 SECRET_KEY = "tenancy-tests"
 USE_TZ = True

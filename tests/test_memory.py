@@ -1,0 +1,99 @@
+"""Tenant classes are cached, bounded, and garbage once their tenant is gone."""
+import gc
+import weakref
+
+import pytest
+from django.db.models.base import ModelBase
+
+from tenancy.registry import cache
+from tests.shop.models import Customer, Order, Product
+
+
+def class_refs(tenant):
+    """Weak references to every class of the tenant, auto-created M2M through models included."""
+    classes = set(tenant.models)
+    for model in tenant.models:
+        classes |= {f.remote_field.through for f in model._meta.local_many_to_many}
+    return [weakref.ref(model) for model in classes]
+
+
+def live_tenant_classes(tenants):
+    """The classes of ``tenants`` that are still alive."""
+    pks = {tenant.pk for tenant in tenants}
+    # type(o), not isinstance(o, ...): isinstance() would make lazy objects set themselves up.
+    return [
+        o
+        for o in gc.get_objects()
+        if issubclass(type(o), ModelBase) and getattr(o.__dict__.get("_tenancy_tenant"), "pk", None) in pks
+    ]
+
+
+def test_classes_are_built_lazily(acme):
+    cache.clear()
+    assert not cache.entries
+    Product.for_tenant(acme)
+    assert list(cache.entries) == [("default", "tenant_acme")]
+
+
+def test_deleted_tenants_classes_are_garbage_collected(acme, user, group, django_capture_on_commit_callbacks):
+    models = acme.models
+    product = models[Product].objects.create(name="pen")
+    order = models[Order].objects.create(product=product, buyer=user)
+    order.groups.add(group)
+    list(models[Order].objects.select_related("buyer", "product").prefetch_related("groups", "tags"))
+    refs = class_refs(acme)
+    assert len(refs) == 9
+    del models, product, order
+    with django_capture_on_commit_callbacks(execute=True):
+        acme.delete()
+    del acme
+    gc.collect()
+    assert [ref() for ref in refs if ref() is not None] == []
+
+
+def test_cache_is_bounded_and_evicted_classes_keep_working(db, settings):
+    settings.TENANCY_CACHE_SIZE = 3
+    tenants = [Customer.objects.create(name=f"t{i}") for i in range(8)]
+    early = Product.for_tenant(tenants[0])
+    early.objects.create(name="kept")
+    for tenant in tenants:
+        Product.for_tenant(tenant)
+    assert len(cache.entries) == 3
+    assert ("default", "tenant_t0") not in cache.entries
+    # A class obtained before its eviction still works...
+    assert [p.name for p in early.objects.all()] == ["kept"]
+    # ...and the tenant gets working classes again, transparently.
+    rebuilt = Product.for_tenant(tenants[0])
+    assert rebuilt is not early
+    assert [p.name for p in rebuilt.objects.all()] == ["kept"]
+    assert len(cache.entries) == 3
+
+
+def test_evicted_classes_are_garbage_once_unreferenced(db, settings):
+    settings.TENANCY_CACHE_SIZE = 2
+    tenants = [Customer.objects.create(name=f"t{i}") for i in range(5)]
+    refs = class_refs(tenants[0])
+    for tenant in tenants[1:]:
+        Product.for_tenant(tenant)
+    gc.collect()
+    # tenants[0] is still alive and remembers its released entry, which no longer holds classes.
+    assert [ref() for ref in refs if ref() is not None] == []
+    assert Product.for_tenant(tenants[0]).objects.count() == 0
+
+
+def test_touching_many_tenants_keeps_the_cache_bounded(db, settings):
+    settings.TENANCY_CACHE_SIZE = 10
+    tenants = [Customer.objects.create(name=f"t{i}") for i in range(60)]
+    for tenant in tenants:
+        Product.for_tenant(tenant).objects.exists()
+    assert len(cache.entries) == 10
+    gc.collect()
+    # Live classes: the cached tenants' 7 models each (auto-created M2M models carry no tenant).
+    assert len(live_tenant_classes(tenants)) == 10 * 7
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_same_class_while_cached(db, settings, size):
+    settings.TENANCY_CACHE_SIZE = size
+    tenant = Customer.objects.create(name="acme")
+    assert Product.for_tenant(tenant) is Product.for_tenant(tenant) is tenant.models[Product]
