@@ -30,7 +30,7 @@ def _relations(model):
 
 def validate_relations() -> None:
     """Raise TenancyConfigurationError for a relation tenancy cannot serve."""
-    for model in apps.get_models(include_auto_created=True):
+    for model in apps.get_models():  # an auto-created through model is reported by its M2M field
         for field in _relations(model):
             targets = [field.remote_field.model, getattr(field.remote_field, "through", None)]
             for target in filter(None, targets):
