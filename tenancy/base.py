@@ -17,7 +17,7 @@ from django.db.models.base import ModelBase, subclass_exception
 from django.db.models.manager import ManagerDescriptor
 from django.db.utils import DJANGO_VERSION_PICKLE_KEY
 
-from .exceptions import TenantModelUnavailable
+from .exceptions import TenancyConfigurationError, TenantModelUnavailable
 
 if TYPE_CHECKING:
     from .tenants import AbstractTenant
@@ -58,32 +58,61 @@ class TenantModelBase(ModelBase):
         tenant_meta = attrs.pop("TenantMeta", None)
         meta = attrs.get("Meta")
         template = meta is not None and getattr(meta, "abstract", False)
+        parents = [base for base in bases if _is_declared(base)]
+        if template and parents:
+            raise TenancyConfigurationError(
+                f"{name} is abstract but inherits from the tenant model {parents[0].__name__}: an abstract "
+                "tenant model may only inherit from TenantModel and other abstract models."
+            )
+        if len(parents) > 1:
+            raise TenancyConfigurationError(
+                f"{name} inherits from several tenant models ({', '.join(p.__name__ for p in parents)}); "
+                "tenancy supports one concrete parent per model."
+            )
+        proxy = bool(getattr(meta, "proxy", False))
         if not template:
             # Declared tenant models are abstract to Django: only their tenant subclasses are concrete.
+            # A child of another declared model (multi-table inheritance or proxy) is declared without
+            # that parent, whose fields it must not copy; its tenant classes inherit from the tenant's
+            # class of the parent instead (see tenancy.factory).
+            bases = tuple(base for base in bases if base not in parents)
+            if not any(issubclass(base, TenantModel) for base in bases):
+                bases += (TenantModel,)
             # Without a Meta of its own, a model inherits its abstract parent's, as in Django.
             meta = meta or next((base.Meta for base in bases if hasattr(base, "Meta")), None)
             module = attrs.get("__module__")
-            attrs["Meta"] = type("Meta", (meta,) if meta else (), {"abstract": True, "__module__": module})
+            attrs["Meta"] = type(
+                "Meta", (meta,) if meta else (), {"abstract": True, "proxy": False, "__module__": module}
+            )
         cls = super().__new__(mcs, name, bases, attrs, **kwargs)
         cls._tenancy_declared = None if template else cls
+        cls._tenancy_parent = parents[0] if parents else None
+        cls._tenancy_proxy = proxy
         cls._tenant_meta = _tenant_meta_options(name, tenant_meta)
-        if not template and attrs.get("__module__") != __name__:
-            _add_exceptions(cls, bases)
-            for manager_name in {m.name for m in cls._meta.managers} | {"objects"}:
+        if not template:
+            if proxy and not parents:
+                raise TenancyConfigurationError(f"Proxy model {name} has no tenant model to be a proxy of.")
+            _add_exceptions(cls, parents)
+            names = {m.name for model in (cls, *parents) for m in model._meta.managers}
+            for manager_name in names | {"objects"}:
                 setattr(cls, manager_name, TenantManagerDescriptor(manager_name))
             declared_models.append(cls)
         return cls
 
 
-def _add_exceptions(cls, bases) -> None:
+def _is_declared(model) -> bool:
+    return getattr(model, "_tenancy_declared", None) is model
+
+
+def _add_exceptions(cls, parents) -> None:
     """Give a declared model DoesNotExist and MultipleObjectsReturned, as a concrete model has.
 
     Django gives them to concrete models only; each tenant class's own exceptions subclass these,
     so ``except Order.DoesNotExist`` catches the error of every tenant's ``Order``.
     """
     for name, default in (("DoesNotExist", ObjectDoesNotExist), ("MultipleObjectsReturned", MultipleObjectsReturned)):
-        parents = tuple(getattr(base, name) for base in bases if getattr(base, "_tenancy_declared", None)) or (default,)
-        setattr(cls, name, subclass_exception(name, parents, cls.__module__, cls))
+        bases = tuple(getattr(parent, name) for parent in parents) or (default,)
+        setattr(cls, name, subclass_exception(name, bases, cls.__module__, cls))
 
 
 def _tenant_meta_options(model_name: str, tenant_meta) -> dict[str, Any]:
@@ -92,8 +121,6 @@ def _tenant_meta_options(model_name: str, tenant_meta) -> dict[str, Any]:
     options = {k: v for k, v in vars(tenant_meta).items() if not k.startswith("_")}
     unknown = set(options) - set(TENANT_META_OPTIONS)
     if unknown:
-        from .exceptions import TenancyConfigurationError
-
         raise TenancyConfigurationError(
             f"{model_name}.TenantMeta has unknown option(s) {', '.join(sorted(unknown))}; "
             f"the options are: {', '.join(TENANT_META_OPTIONS)}."

@@ -76,6 +76,8 @@ def tenant_tables(connection) -> list[str]:
     """The unqualified names of every table a tenant has, auto-created M2M tables included."""
     tables = []
     for model in declared_models:
+        if model._tenancy_proxy:
+            continue
         tables.append(model._meta.db_table)
         tables.extend(
             _m2m_table(connection, model._meta, field)
@@ -100,7 +102,9 @@ def build_models(tenant: AbstractTenant, using: str) -> dict[type[TenantModel], 
     connection = connections[using]
     schema = tenant.db_schema
     registry = TenantApps(tenant)
-    classes = {declared: _build(declared, tenant, schema, registry, connection) for declared in declared_models}
+    classes = {}
+    for declared in declared_models:  # parents are declared, so built, before their children
+        classes[declared] = _build(declared, classes, schema, registry, connection)
     registry.building = False
     pending = sorted(f"{app}.{model}" for app, model in registry._pending_operations)
     if pending:
@@ -112,27 +116,28 @@ def build_models(tenant: AbstractTenant, using: str) -> dict[type[TenantModel], 
     return classes
 
 
-def _build(declared, tenant, schema, registry, connection):
+def _build(declared, classes, schema, registry, connection):
     opts = declared._meta
-    meta_attrs = {
-        "apps": registry,
-        "app_label": opts.app_label,
-        "db_table": naming.table_name(connection, schema, opts.db_table),
-        "indexes": [_renamed(index, connection, schema) for index in opts.indexes],
-        "constraints": [_renamed(constraint, connection, schema) for constraint in opts.constraints],
-    }
-    meta = type("Meta", (declared.Meta,), meta_attrs)
+    meta_attrs = {"apps": registry, "app_label": opts.app_label}
+    if declared._tenancy_proxy:
+        meta_attrs["proxy"] = True
+    else:
+        meta_attrs["db_table"] = naming.table_name(connection, schema, opts.db_table)
+        meta_attrs["indexes"] = [_renamed(index, connection, schema) for index in opts.indexes]
+        meta_attrs["constraints"] = [_renamed(constraint, connection, schema) for constraint in opts.constraints]
     attrs = {
         "_tenancy_build": True,
         "_tenancy_declared": declared,
-        "_tenancy_tenant": tenant,
+        "_tenancy_tenant": registry.tenant,
         "__module__": declared.__module__,
         "__qualname__": declared.__qualname__,
-        "Meta": meta,
+        "Meta": type("Meta", (declared.Meta,), meta_attrs),
     }
     for field in opts.local_fields + opts.local_many_to_many:
         attrs[field.name] = _tenant_field(field, opts, connection, schema)
-    model = type(declared)(declared.__name__, (declared,), attrs)
+    parent = declared._tenancy_parent
+    bases = (declared,) if parent is None else (declared, classes[parent])
+    model = type(declared)(declared.__name__, bases, attrs)
     for name in ("DoesNotExist", "MultipleObjectsReturned"):
         # Django derives these from concrete parents only; make them subclass the declared model's.
         own = getattr(model, name)

@@ -44,7 +44,8 @@ def _create_tables(connection, models) -> None:
     editor = connection.schema_editor(collect_sql=batch, atomic=False)
     editor.deferred_sql = []
     for model in models:
-        editor.create_model(model)
+        if not model._meta.proxy:
+            editor.create_model(model)
     for statement in editor.deferred_sql:
         editor.execute(statement)
     if batch:

@@ -7,7 +7,19 @@ from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db import connection
 
 from tenancy.exceptions import TenantModelUnavailable, TenantNotProvisioned
-from tests.shop.models import Customer, Invoice, Note, Order, Product, Stock, Tag, Timestamped, Warehouse
+from tests.shop.models import (
+    CheapProduct,
+    Customer,
+    DigitalProduct,
+    Invoice,
+    Note,
+    Order,
+    Product,
+    Stock,
+    Tag,
+    Timestamped,
+    Warehouse,
+)
 
 
 def test_for_tenant_returns_the_same_class_every_time(acme):
@@ -34,8 +46,10 @@ def test_for_tenant_on_a_tenant_class_gives_the_other_tenants_class(acme, globex
 
 def test_models_iterates_over_every_class_of_the_tenant(acme):
     classes = list(acme.models)
-    assert {cls._tenancy_declared for cls in classes} == {Product, Tag, Order, Invoice, Warehouse, Stock, Note}
-    assert len(acme.models) == 7
+    assert {cls._tenancy_declared for cls in classes} == {
+        Product, Tag, Order, Invoice, Warehouse, Stock, Note, CheapProduct, DigitalProduct
+    }
+    assert len(acme.models) == 9
     assert Order in acme.models and Timestamped not in acme.models
     with pytest.raises(KeyError, match="not a tenant model"):
         acme.models[Customer]
@@ -208,3 +222,46 @@ def test_tag_unique_is_per_tenant(acme, globex):
     Tag.for_tenant(acme).objects.create(label="red")
     Tag.for_tenant(globex).objects.create(label="red")
     assert Tag.for_tenant(acme).objects.count() == Tag.for_tenant(globex).objects.count() == 1
+
+
+def test_proxy_model(acme, globex):
+    AcmeCheap, AcmeProduct = CheapProduct.for_tenant(acme), Product.for_tenant(acme)
+    assert AcmeCheap._meta.proxy and AcmeCheap._meta.concrete_model is AcmeProduct
+    assert AcmeCheap._meta.db_table == AcmeProduct._meta.db_table
+    assert issubclass(AcmeCheap, CheapProduct) and issubclass(AcmeCheap, AcmeProduct)
+    AcmeProduct.objects.create(name="gum", price=1)
+    AcmeProduct.objects.create(name="pen", price=7)
+    AcmeProduct.objects.create(name="desk", price=300)
+    assert [p.name for p in AcmeCheap.objects.all()] == ["pen", "gum"]  # proxy's manager and ordering
+    gum = AcmeCheap.objects.get(name="gum")
+    assert gum.is_bargain() and gum.display_price == "1.00 EUR"
+    assert CheapProduct.for_tenant(globex).objects.count() == 0
+    with pytest.raises(Product.DoesNotExist):
+        AcmeCheap.objects.get(name="desk")
+    assert issubclass(CheapProduct.DoesNotExist, Product.DoesNotExist)
+
+
+def test_multi_table_inheritance(acme, globex):
+    AcmeDigital, AcmeProduct = DigitalProduct.for_tenant(acme), Product.for_tenant(acme)
+    assert AcmeDigital._meta.get_parent_list() == [AcmeProduct]
+    ebook = AcmeDigital.objects.create(name="ebook", price=3, download_url="https://example.com/e")
+    assert isinstance(ebook, Product) and isinstance(ebook, DigitalProduct)
+    assert AcmeProduct.objects.get(name="ebook").digitalproduct == ebook
+    assert AcmeDigital.objects.filter(name="ebook", price=3).get().download_url == "https://example.com/e"
+    assert AcmeDigital._meta.db_table in ('"tenant_acme"."shop_digitalproduct"', "tenant_acme_shop_digitalproduct")
+    assert DigitalProduct.for_tenant(globex).objects.count() == Product.for_tenant(globex).objects.count() == 0
+    assert issubclass(DigitalProduct.DoesNotExist, Product.DoesNotExist)
+    ebook.delete()
+    assert AcmeProduct.objects.count() == 0
+
+
+def test_declared_child_does_not_copy_its_parents_fields():
+    assert [f.name for f in DigitalProduct._meta.local_fields] == ["download_url"]
+    assert CheapProduct._meta.local_fields == []
+
+
+def test_proxy_and_child_managers_explain_themselves(db):
+    with pytest.raises(TenantModelUnavailable):
+        CheapProduct.objects  # noqa: B018
+    with pytest.raises(TenantModelUnavailable):
+        DigitalProduct.archived_objects  # noqa: B018

@@ -107,3 +107,27 @@ class Timestamped(TenantModel):
 class Note(Timestamped):
     body = models.TextField()
     author = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
+
+
+class CheapProductManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(price__lt=10)
+
+
+class CheapProduct(Product):
+    """A proxy of a tenant model."""
+
+    objects = CheapProductManager()
+
+    class Meta:
+        proxy = True
+        ordering = ["-price"]
+
+    def is_bargain(self):
+        return self.price < 5
+
+
+class DigitalProduct(Product):
+    """Multi-table inheritance between tenant models."""
+
+    download_url = models.URLField()
