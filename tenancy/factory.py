@@ -24,6 +24,7 @@ from django.utils.functional import cached_property as django_cached_property
 from . import naming
 from .base import TenantModel, declared_models
 from .exceptions import TenancyConfigurationError
+from .contenttypes import tenant_aware_generic_foreign_key
 from .fields import global_many_to_many_class
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ def _build(declared, classes, schema, registry, connection):
         "__qualname__": declared.__qualname__,
         "Meta": type("Meta", (declared.Meta,), meta_attrs),
     }
-    for field in opts.local_fields + opts.local_many_to_many:
+    for field in opts.local_fields + opts.local_many_to_many + opts.private_fields:
         attrs[field.name] = _tenant_field(field, opts, connection, schema)
     parent = declared._tenancy_parent
     bases = (declared,) if parent is None else (declared, classes[parent])
@@ -172,6 +173,8 @@ def _tenant_field(field, opts, connection, schema):
     # What Field.__deepcopy__ does, but cached properties of the declared field (computed while it
     # pointed at a declared model) would be wrong for the tenant's copy.
     field = _fresh_copy(field)
+    if _is_generic_foreign_key(field):
+        tenant_aware_generic_foreign_key(field)
     remote = getattr(field, "remote_field", None)
     if remote is None:
         return field
@@ -188,6 +191,14 @@ def _tenant_field(field, opts, connection, schema):
     if field.many_to_many and _auto_through(field):
         field.db_table = naming.table_name(connection, schema, _m2m_table(connection, opts, field))
     return field
+
+
+def _is_generic_foreign_key(field) -> bool:
+    if not global_apps.is_installed("django.contrib.contenttypes"):
+        return False
+    from django.contrib.contenttypes.fields import GenericForeignKey
+
+    return isinstance(field, GenericForeignKey)
 
 
 def _names_tenant_model(target, app_label: str) -> bool:

@@ -9,6 +9,7 @@ from django.db import connection
 from tenancy.exceptions import TenantModelUnavailable, TenantNotProvisioned
 from tests.shop.models import (
     CheapProduct,
+    Comment,
     Customer,
     DigitalProduct,
     Invoice,
@@ -47,9 +48,9 @@ def test_for_tenant_on_a_tenant_class_gives_the_other_tenants_class(acme, globex
 def test_models_iterates_over_every_class_of_the_tenant(acme):
     classes = list(acme.models)
     assert {cls._tenancy_declared for cls in classes} == {
-        Product, Tag, Order, Invoice, Warehouse, Stock, Note, CheapProduct, DigitalProduct
+        Product, Tag, Order, Invoice, Warehouse, Stock, Note, CheapProduct, DigitalProduct, Comment
     }
-    assert len(acme.models) == 9
+    assert len(acme.models) == 10
     assert Order in acme.models and Timestamped not in acme.models
     with pytest.raises(KeyError, match="not a tenant model"):
         acme.models[Customer]

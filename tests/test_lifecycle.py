@@ -10,7 +10,7 @@ from tests.utils import schema_exists, tables
 transactional_ddl = pytest.mark.skipif(
     "not connection.features.can_rollback_ddl", reason="this backend cannot roll DDL back"
 )
-TENANT_TABLES = 10  # 8 models (one with a custom db_table; a proxy has none) and 2 auto-created M2M tables
+TENANT_TABLES = 11  # 9 models (one with a custom db_table; a proxy has none) and 2 auto-created M2M tables
 
 
 def test_create_provisions_schema_and_every_table(db):

@@ -42,7 +42,7 @@ def test_deleted_tenants_classes_are_garbage_collected(acme, user, group, django
     order.groups.add(group)
     list(models[Order].objects.select_related("buyer", "product").prefetch_related("groups", "tags"))
     refs = class_refs(acme)
-    assert len(refs) == 11  # 9 models and 2 auto-created M2M models
+    assert len(refs) == 12  # 10 models and 2 auto-created M2M models
     del models, product, order
     with django_capture_on_commit_callbacks(execute=True):
         acme.delete()
@@ -88,8 +88,8 @@ def test_touching_many_tenants_keeps_the_cache_bounded(db, settings):
         Product.for_tenant(tenant).objects.exists()
     assert len(cache.entries) == 10
     gc.collect()
-    # Live classes: the cached tenants' 9 models each (auto-created M2M models carry no tenant).
-    assert len(live_tenant_classes(tenants)) == 10 * 9
+    # Live classes: the cached tenants' 10 models each (auto-created M2M models carry no tenant).
+    assert len(live_tenant_classes(tenants)) == 10 * 10
 
 
 @pytest.mark.parametrize("size", [1, 5])

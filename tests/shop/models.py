@@ -1,4 +1,6 @@
 """The test app: one tenant model and tenant models covering every kind of relation and option."""
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from tenancy.models import AbstractTenant, TenantModel
@@ -32,6 +34,8 @@ class Product(TenantModel):
     name = models.CharField(max_length=100)
     price = models.DecimalField(max_digits=8, decimal_places=2, default=0)
     archived = models.BooleanField(default=False)
+
+    comments = GenericRelation("Comment", related_query_name="product")
 
     objects = ProductManager()
     archived_objects = ArchivedManager()
@@ -131,3 +135,12 @@ class DigitalProduct(Product):
     """Multi-table inheritance between tenant models."""
 
     download_url = models.URLField()
+
+
+class Comment(TenantModel):
+    """Generic relations: a comment on any object, tenant model or global model."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    body = models.TextField()
