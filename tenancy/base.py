@@ -5,6 +5,7 @@ sees it as an abstract model: it has no table and no manager of its own. Every t
 concrete subclass of it, built by :mod:`tenancy.factory`, whose table lives in that tenant's
 schema (or carries its table prefix). ``Order.for_tenant(tenant)`` returns that subclass.
 """
+
 from __future__ import annotations
 
 import copyreg

@@ -1,4 +1,5 @@
 """System checks: tenancy's misconfiguration, reported by ``manage.py check``."""
+
 from __future__ import annotations
 
 from django.conf import settings as django_settings

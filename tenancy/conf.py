@@ -3,6 +3,7 @@
 Each attribute of :data:`settings` reads Django's settings when it is accessed, so tests that
 override settings (``override_settings``) see the new value.
 """
+
 from django.conf import settings as django_settings
 
 DEFAULTS = {

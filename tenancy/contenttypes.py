@@ -9,6 +9,7 @@ declared tenant models after ``migrate``.
 A ``GenericForeignKey`` on a tenant model resolves a content type within that tenant: a comment in
 acme's tables pointing at ``shop.order`` finds its object in acme's orders.
 """
+
 from __future__ import annotations
 
 import copy
@@ -70,7 +71,8 @@ def create_content_types(app_config, using="default", verbosity=2, apps=global_a
             print(f"Adding content type '{opts.app_label} | {opts.model_name}'")
         if Permission is None:
             continue
-        existing = set(Permission.objects.using(using).filter(content_type=content_type).values_list("codename", flat=True))
+        permissions = Permission.objects.using(using).filter(content_type=content_type)
+        existing = set(permissions.values_list("codename", flat=True))
         Permission.objects.using(using).bulk_create(
             Permission(codename=codename, name=name, content_type=content_type)
             for codename, name in _permissions(opts)
@@ -79,5 +81,7 @@ def create_content_types(app_config, using="default", verbosity=2, apps=global_a
 
 
 def _permissions(opts) -> list[tuple[str, str]]:
-    builtin = [(f"{action}_{opts.model_name}", f"Can {action} {opts.verbose_name_raw}") for action in opts.default_permissions]
+    builtin = [
+        (f"{action}_{opts.model_name}", f"Can {action} {opts.verbose_name_raw}") for action in opts.default_permissions
+    ]
     return [*builtin, *opts.permissions]

@@ -1,4 +1,5 @@
 """Exceptions that tenancy raises on purpose, each named for what went wrong."""
+
 from django.core.exceptions import ImproperlyConfigured
 
 

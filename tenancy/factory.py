@@ -7,6 +7,7 @@ acme's ``Order`` resolves to acme's ``Product``, while ``ForeignKey("auth.User")
 the global registry. Nothing global refers to these classes, so they are garbage once their tenant
 lets go of them.
 """
+
 from __future__ import annotations
 
 import copy
@@ -23,8 +24,8 @@ from django.utils.functional import cached_property as django_cached_property
 
 from . import naming
 from .base import TenantModel, declared_models
-from .exceptions import TenancyConfigurationError
 from .contenttypes import tenant_aware_generic_foreign_key
+from .exceptions import TenancyConfigurationError
 from .fields import global_many_to_many_class
 
 if TYPE_CHECKING:

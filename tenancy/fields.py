@@ -7,6 +7,7 @@ to them), so their manager reads the tenant's own through table instead: a subqu
 relation, and an extra join for ``prefetch_related``. Adding, removing and clearing already work
 on the through table alone.
 """
+
 from __future__ import annotations
 
 import functools

@@ -1,4 +1,5 @@
 """Public base classes, and the default tenant model ``tenancy.Tenant``."""
+
 from django.db import models
 
 from .base import TenantModel

@@ -6,6 +6,7 @@ tenant's tables side by side, each name prefixed with the tenant's schema name
 (``tenant_acme_shop_order``); index and constraint names, which those backends keep per database,
 get the same prefix.
 """
+
 from __future__ import annotations
 
 import re

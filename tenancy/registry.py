@@ -8,6 +8,7 @@ else holds them; a class obtained earlier keeps working, and the next use builds
 The tenant instance keeps a reference to its entry, which makes ``Order.for_tenant(tenant)`` a
 dictionary lookup on the hot path.
 """
+
 from __future__ import annotations
 
 import threading

@@ -4,6 +4,7 @@ A tenant model may point at a global model, but a global model cannot point at a
 there is no single table to point at. ``TenantMeta.related_name`` puts a manager of each tenant's
 rows on the tenant model.
 """
+
 from __future__ import annotations
 
 from django.apps import apps

@@ -3,6 +3,7 @@
 Both run on the caller's connection and inside the caller's transaction; on PostgreSQL and
 SQLite, whose DDL is transactional, a rollback leaves nothing behind.
 """
+
 from __future__ import annotations
 
 from django.db import connections

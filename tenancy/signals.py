@@ -5,6 +5,7 @@ Every signal is sent with ``sender`` = the tenant model class and the keyword ar
 transaction that creates or deletes the tenant: a receiver that raises rolls the whole
 operation back.
 """
+
 from django.dispatch import Signal
 
 pre_schema_creation = Signal()

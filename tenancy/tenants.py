@@ -4,6 +4,7 @@ Saving a new tenant validates its schema name, inserts its row and creates its s
 all in one transaction. Deleting a tenant (an instance, a queryset, or a cascade) drops them in
 the transaction that deletes the row.
 """
+
 from __future__ import annotations
 
 from contextlib import nullcontext

@@ -1,4 +1,5 @@
 """Helpers to reach the configured tenant model."""
+
 from __future__ import annotations
 
 from django.apps import apps
@@ -29,7 +30,6 @@ def get_tenant_model():
         ) from None
     if not (isinstance(model, type) and issubclass(model, AbstractTenant)):
         raise ImproperlyConfigured(
-            f"TENANCY_TENANT_MODEL refers to {label!r}, which is not a subclass of "
-            "tenancy.models.AbstractTenant."
+            f"TENANCY_TENANT_MODEL refers to {label!r}, which is not a subclass of tenancy.models.AbstractTenant."
         )
     return model

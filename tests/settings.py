@@ -3,6 +3,7 @@
 The backend comes from TENANCY_TEST_BACKEND (``sqlite``, ``postgresql`` or ``mysql``); for a
 server backend DATABASE_URL, when set, names the server. ``runtests.py`` sets both.
 """
+
 import os
 
 import dj_database_url

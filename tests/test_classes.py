@@ -1,4 +1,5 @@
 """The classes built for each tenant: identity, inheritance, options, managers, pickling."""
+
 import pickle
 from decimal import Decimal
 
@@ -48,7 +49,16 @@ def test_for_tenant_on_a_tenant_class_gives_the_other_tenants_class(acme, globex
 def test_models_iterates_over_every_class_of_the_tenant(acme):
     classes = list(acme.models)
     assert {cls._tenancy_declared for cls in classes} == {
-        Product, Tag, Order, Invoice, Warehouse, Stock, Note, CheapProduct, DigitalProduct, Comment
+        Product,
+        Tag,
+        Order,
+        Invoice,
+        Warehouse,
+        Stock,
+        Note,
+        CheapProduct,
+        DigitalProduct,
+        Comment,
     }
     assert len(acme.models) == 10
     assert Order in acme.models and Timestamped not in acme.models

@@ -1,4 +1,5 @@
 """Relations tenancy cannot serve are refused when Django starts, with a message saying why."""
+
 import subprocess
 import sys
 from pathlib import Path

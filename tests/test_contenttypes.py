@@ -1,4 +1,5 @@
 """Content types, permissions and generic relations of tenant models."""
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.contenttypes.models import ContentType

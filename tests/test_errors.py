@@ -1,4 +1,5 @@
 """Bad input gets a specific error and leaves no schema, table or row behind."""
+
 import pytest
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured, ValidationError

@@ -1,4 +1,5 @@
 """Rows of one tenant are never visible through another's classes, whatever the concurrency."""
+
 import asyncio
 import threading
 

@@ -1,4 +1,5 @@
 """Creating a tenant provisions its schema in the caller's transaction; deleting one drops it."""
+
 import pytest
 from django.db import connection, transaction
 

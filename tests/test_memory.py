@@ -1,4 +1,5 @@
 """Tenant classes are cached, bounded, and garbage once their tenant is gone."""
+
 import gc
 import weakref
 

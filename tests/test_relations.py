@@ -1,4 +1,5 @@
 """Relations between tenant models stay inside the tenant; relations to global models work forward."""
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db import IntegrityError, connection, transaction

@@ -1,4 +1,5 @@
 """The test app: one tenant model and tenant models covering every kind of relation and option."""
+
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
