@@ -1,0 +1,1 @@
+"""The app of ``demo.py``: a tenant model (``Shop``) and two tenant-specific models."""
