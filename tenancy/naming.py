@@ -54,6 +54,12 @@ def validate_schema_name(connection: BaseDatabaseWrapper, schema: str, tables: l
             code="invalid_schema_name",
             params={"schema": schema},
         )
+    if uses_schemas(connection) and schema.startswith("pg_"):
+        raise ValidationError(
+            "%(schema)r is not a valid schema name: PostgreSQL reserves names starting with 'pg_'.",
+            code="reserved_schema_name",
+            params={"schema": schema},
+        )
     limit = connection.ops.max_name_length()
     if limit is None:
         return

@@ -60,10 +60,14 @@ class TenantModels:
         return self.get(key) is not None
 
     def __iter__(self) -> Iterator[type[TenantModel]]:
-        return iter(list(self.classes.values()))
+        return iter(list(self._current().classes.values()))
 
     def __len__(self) -> int:
-        return len(self.classes)
+        return len(self._current().classes)
+
+    def _current(self) -> TenantModels:
+        """This entry, or the tenant's current one if this was released from the cache."""
+        return self if self.classes else models_of(self.tenant)
 
     def __repr__(self) -> str:
         return f"<TenantModels of {self.tenant!r}: {', '.join(self.by_label)}>"
@@ -81,16 +85,24 @@ def _key(tenant: AbstractTenant) -> tuple[str, str]:
 class ModelCache:
     """Least-recently-built cache of :class:`TenantModels`, keyed by (database, schema)."""
 
+    #: How many deleted tenants are remembered, so that a stale instance of one is recognised.
+    DELETED_MEMORY = 10_000
+
     def __init__(self):
         self.entries: OrderedDict[tuple[str, str], TenantModels] = OrderedDict()
+        self.deleted: OrderedDict[tuple[str, str, object], None] = OrderedDict()
         self.lock = threading.RLock()
 
     def get(self, tenant: AbstractTenant) -> TenantModels:
-        if tenant.pk is None or tenant._state.adding:
-            raise TenantNotProvisioned(
-                f"{tenant!r} has not been saved: save it first, which creates its schema and tables."
-            )
+        if tenant.pk is None:
+            if tenant._state.adding:
+                raise TenantNotProvisioned(
+                    f"{tenant!r} has not been saved: save it first, which creates its schema and tables."
+                )
+            raise TenantDeleted(f"{tenant!r} has been deleted: it has no tables any more.")
         key = _key(tenant)
+        if (*key, tenant.pk) in self.deleted:
+            raise TenantDeleted(f"{tenant!r} has been deleted: it has no tables any more.")
         with self.lock:
             entry = self.entries.get(key)
             if entry is None or entry.tenant.pk != tenant.pk:
@@ -110,12 +122,20 @@ class ModelCache:
             _, entry = self.entries.popitem(last=False)
             entry.release()
 
-    def forget(self, using: str, schema: str, deleted: bool = False) -> None:
-        """Drop a tenant's entry; with ``deleted``, its classes refuse any further query."""
+    def forget(self, using: str, schema: str, deleted_pk=None) -> None:
+        """Drop a tenant's entry; given the pk of a deleted tenant, its classes refuse any query."""
         with self.lock:
             entry = self.entries.pop((using, schema), None)
+            if deleted_pk is None:
+                for key in [key for key in self.deleted if key[:2] == (using, schema)]:
+                    del self.deleted[key]
+            else:
+                self.deleted[using, schema, deleted_pk] = None
+                while len(self.deleted) > self.DELETED_MEMORY:
+                    self.deleted.popitem(last=False)
         if entry is None:
             return
+        deleted = deleted_pk is not None
         if deleted:
             for model in entry.classes.values():
                 _disable(model, f"{entry.tenant!r} has been deleted")
@@ -125,6 +145,7 @@ class ModelCache:
 
     def clear(self) -> None:
         with self.lock:
+            self.deleted.clear()
             while self.entries:
                 self.entries.popitem()[1].release()
 

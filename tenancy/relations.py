@@ -45,7 +45,10 @@ def validate_relations() -> None:
                     )
     for model in declared_models:
         for field in model._meta.local_fields + model._meta.local_many_to_many:
-            if not field.is_relation or _tenant_target(field.remote_field.model, model._meta.app_label):
+            if not field.is_relation:
+                continue
+            _check_target_exists(model, field)
+            if _tenant_target(field.remote_field.model, model._meta.app_label):
                 continue
             related_name = field.remote_field.related_name
             if field.remote_field.model == "self" or related_name is None:
@@ -57,6 +60,20 @@ def validate_relations() -> None:
                     "has its own copy of this field, so the name must end with '+' (no reverse accessor) "
                     "or contain '%(class)s'."
                 )
+
+
+def _check_target_exists(model, field) -> None:
+    target = field.remote_field.model
+    if not isinstance(target, str) or target == "self" or _tenant_target(target, model._meta.app_label):
+        return
+    label = target if "." in target else f"{model._meta.app_label}.{target}"
+    try:
+        apps.get_model(label)
+    except (LookupError, ValueError):
+        raise TenancyConfigurationError(
+            f"{model._meta.label}.{field.name} points at {target!r}, which is neither a tenant model nor an "
+            "installed model. Check the app is in INSTALLED_APPS and the name is spelled right."
+        ) from None
 
 
 def _label(target) -> str:

@@ -98,6 +98,7 @@ class AbstractTenant(models.Model):
         abstract = True
 
     def natural_key(self) -> tuple:
+        """The values that identify this tenant; its schema name is made of them. Subclasses define it."""
         raise NotImplementedError(
             f"{type(self).__name__} must define natural_key(): tenancy derives the tenant's schema from it."
         )
@@ -155,6 +156,15 @@ class AbstractTenant(models.Model):
             )
 
     def save(self, *args, using=None, **kwargs):
+        """Save the tenant; a new one also gets its schema and tables.
+
+        A new tenant is checked first (unique fields, then its schema name, which must be a valid
+        identifier not used by anything else), and raises ValidationError without writing anything
+        when a check fails. Row and schema are created in one transaction with PostgreSQL and
+        SQLite; MySQL and MariaDB cannot roll DDL back, so there the tenant is created outside any
+        transaction and a failure is undone by dropping what was made. Saving an existing tenant
+        never touches its schema, and refuses a change of natural key that would move it.
+        """
         using = using or router.db_for_write(type(self), instance=self)
         if not self._state.adding:
             if self.__dict__.get("_tenancy_schema", "") is None:
@@ -225,7 +235,7 @@ def _drop_deleted_tenant(sender, instance, using, **kwargs):
     else:
         # DROP TABLE would commit the transaction deleting the row: drop once that has committed.
         transaction.on_commit(partial(drop_schema, instance, using), using=using)
-    transaction.on_commit(partial(cache.forget, using, schema, deleted=True), using=using)
+    transaction.on_commit(partial(cache.forget, using, schema, deleted_pk=instance.pk), using=using)
 
 
 def _connect_tenant_model(sender, **kwargs):

@@ -40,6 +40,7 @@ def test_the_test_project_starts():
         ("tests.broken.global_fk", "global_fk.Review.product points at shop.Product, a tenant model"),
         ("tests.broken.global_m2m", "global_m2m.Board.tags points at shop.Tag, a tenant model"),
         ("tests.broken.related_name", "related_name.Ticket.owner points at the global model auth.User"),
+        ("tests.broken.missing_target", "missing_target.Shipment.carrier points at 'shop.Carrier', which is neither"),
     ],
 )
 def test_refused_at_start_up(app, message):

@@ -71,6 +71,16 @@ def test_sixty_three_bytes_is_the_postgresql_limit(db):
         Customer.objects.create(name="b" * (64 - len("tenant_")))
 
 
+def test_reserved_postgresql_names(db, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL reserves pg_*")
+    settings.TENANCY_SCHEMA_PREFIX = ""
+    with pytest.raises(ValidationError, match="reserves names starting with 'pg_'") as excinfo:
+        Customer.objects.create(name="pg_catalog2")
+    assert excinfo.value.error_list[0].code == "reserved_schema_name"
+    assert_nothing_created()
+
+
 def test_two_keys_mapping_to_one_schema(db):
     Customer.objects.create(name="acme-corp")
     before = tables()

@@ -157,3 +157,35 @@ def test_signals_are_sent_in_order_with_their_arguments(db, django_capture_on_co
     # The schema exists from post_schema_creation (PostgreSQL) or once tables exist (prefix backends)
     # until post_schema_deletion.
     assert exists == [False, uses_schemas, uses_schemas, True, True, False]
+
+
+def test_stale_instances_of_a_deleted_tenant(acme, django_capture_on_commit_callbacks):
+    stale = Customer.objects.get(pk=acme.pk)  # loaded before the deletion, never told about it
+    with django_capture_on_commit_callbacks(execute=True):
+        acme.delete()
+    with pytest.raises(TenantDeleted, match="has been deleted"):
+        Product.for_tenant(stale)
+    with pytest.raises(TenantDeleted, match="has been deleted"):
+        Product.for_tenant(acme)  # the deleted instance itself (its pk is None now)
+
+
+def test_model_signals_of_a_declared_model(acme, globex):
+    from django.db.models.signals import post_save
+
+    saved = []
+
+    def record(sender, instance, created, **kwargs):
+        saved.append((sender._tenancy_tenant.name, instance.name, created))
+
+    signals.connect_tenant_model_receiver(post_save, record, sender=Product)
+    try:
+        Product.for_tenant(acme).objects.create(name="pen")
+        Product.for_tenant(globex).objects.create(name="ink")
+        Order.for_tenant(acme)  # other models' saves are not reported
+        from django.contrib.auth.models import User
+
+        User.objects.create(username="not-a-product")
+    finally:
+        assert signals.disconnect_tenant_model_receiver(post_save, record, sender=Product)
+    Product.for_tenant(acme).objects.create(name="after")
+    assert saved == [("acme", "pen", True), ("globex", "ink", True)]

@@ -70,6 +70,16 @@ def test_cache_is_bounded_and_evicted_classes_keep_working(db, settings):
     assert len(cache.entries) == 3
 
 
+def test_models_mapping_kept_across_an_eviction_still_answers(db, settings):
+    settings.TENANCY_CACHE_SIZE = 1
+    first, second = Customer.objects.create(name="t1"), Customer.objects.create(name="t2")
+    kept = first.models
+    second.models  # evicts first's entry  # noqa: B018
+    assert len(kept) == 10
+    assert {model._tenancy_declared for model in kept} == {model._tenancy_declared for model in second.models}
+    assert kept[Product]._meta.db_table == Product.for_tenant(first)._meta.db_table
+
+
 def test_evicted_classes_are_garbage_once_unreferenced(db, settings):
     settings.TENANCY_CACHE_SIZE = 2
     tenants = [Customer.objects.create(name=f"t{i}") for i in range(5)]
