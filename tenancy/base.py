@@ -146,7 +146,7 @@ class TenantModel(models.Model, metaclass=TenantModelBase):
         The same class object is returned on every call while the tenant stays in the cache.
         """
         try:
-            return tenant._tenancy_models.classes[cls]
+            return tenant._tenancy_classes[cls]
         except (AttributeError, KeyError):
             from .registry import models_of
 

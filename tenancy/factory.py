@@ -163,11 +163,19 @@ def _is_tenant_model(model) -> bool:
 def _fresh_copy(obj):
     """A shallow copy of ``obj`` without the values its cached properties computed on the original."""
     obj = copy.copy(obj)
-    for klass in type(obj).__mro__:
-        for name, attr in vars(klass).items():
-            if isinstance(attr, functools.cached_property | django_cached_property):
-                obj.__dict__.pop(name, None)
+    for name in _cached_properties(type(obj)):
+        obj.__dict__.pop(name, None)
     return obj
+
+
+@functools.cache
+def _cached_properties(klass: type) -> tuple[str, ...]:
+    return tuple(
+        name
+        for base in klass.__mro__
+        for name, attr in vars(base).items()
+        if isinstance(attr, functools.cached_property | django_cached_property)
+    )
 
 
 def _tenant_field(field, opts, connection, schema):

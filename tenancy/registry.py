@@ -73,7 +73,8 @@ class TenantModels:
         return f"<TenantModels of {self.tenant!r}: {', '.join(self.by_label)}>"
 
     def release(self) -> None:
-        self.classes = {}
+        # Emptied in place: tenant instances hold this very dict (see ModelCache.get).
+        self.classes.clear()
         self.by_label = {}
 
 
@@ -113,7 +114,7 @@ class ModelCache:
                 self._evict()
             else:
                 self.entries.move_to_end(key)
-        tenant._tenancy_models = entry
+        tenant._tenancy_classes = entry.classes  # the hot path of TenantModel.for_tenant()
         return entry
 
     def _evict(self) -> None:

@@ -215,7 +215,7 @@ class AbstractTenant(models.Model):
 
     def __getstate__(self):
         state = super().__getstate__()
-        state.pop("_tenancy_models", None)
+        state.pop("_tenancy_classes", None)
         return state
 
 

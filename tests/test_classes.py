@@ -200,7 +200,7 @@ def test_classes_pickle_by_tenant(acme):
 def test_tenant_pickles_without_its_classes(acme):
     Order.for_tenant(acme)
     copy = pickle.loads(pickle.dumps(acme))
-    assert "_tenancy_models" not in copy.__dict__
+    assert "_tenancy_classes" not in copy.__dict__
     assert Order.for_tenant(copy) is Order.for_tenant(acme)
 
 
