@@ -40,14 +40,12 @@ class TenantModels:
         self.by_label = {model._meta.label_lower: model for model in classes.values()}
 
     def __getitem__(self, key: type[TenantModel] | str) -> type[TenantModel]:
+        current = self._current()
         try:
             if isinstance(key, str):
-                return self.by_label[key.lower()]
-            return self.classes[getattr(key, "_tenancy_declared", None) or key]
+                return current.by_label[key.lower()]
+            return current.classes[getattr(key, "_tenancy_declared", None) or key]
         except (KeyError, TypeError):
-            if not self.classes:
-                # Released from the cache since this object was handed out: ask the cache again.
-                return models_of(self.tenant)[key]
             raise KeyError(f"{key!r} is not a tenant model (a subclass of tenancy.models.TenantModel)") from None
 
     def get(self, key, default=None):
