@@ -453,7 +453,7 @@ def test_used_as_a_subquery(shop, orders):
 
 
 def test_many_tenants_are_nested_on_sqlite(monkeypatch, three):
-    monkeypatch.setattr(across, "SQLITE_MAX_COMPOUND", 2)
+    monkeypatch.setattr(across.union, "SQLITE_MAX_COMPOUND", 2)
     orders = across_tenants(Order, three)
     assert one_query(lambda: orders.count()) == 6
     assert one_query(lambda: sorted(orders.values_list("quantity", flat=True))) == [1, 1, 2, 3, 5, 7]
