@@ -1,0 +1,124 @@
+"""The workload's 10 CRM models as tenant models: every tenant gets its own copy of each.
+
+Fields, indexes and constraints are exactly those of the benchmark workload
+(``shared/workload/crm_models.py``); only the base class differs (``TenantModel`` instead of
+``models.Model``). Currency stays a global model, in the ``shared`` app.
+"""
+from django.db import models
+
+from tenancy.models import TenantModel
+
+
+class Account(TenantModel):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    website = models.URLField(blank=True)
+    industry = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["industry", "is_active"])]
+
+
+class Contact(TenantModel):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField()
+    phone = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "email"], name="crm_contact_account_email_uniq"),
+        ]
+
+
+class Tag(TenantModel):
+    name = models.CharField(max_length=50, unique=True)
+    color = models.CharField(max_length=7, default="#cccccc")
+
+
+class Project(TenantModel):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="projects")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=16, default="open")
+    budget = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="crm_project_account_name_uniq"),
+        ]
+
+
+class Task(TenantModel):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    assignee = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, default="todo")
+    priority = models.PositiveSmallIntegerField(default=3)
+    due_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tasks")
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "status"]), models.Index(fields=["due_date"])]
+
+
+class Comment(TenantModel):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, related_name="comments")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["task", "created_at"])]
+
+
+class Product(TenantModel):
+    sku = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.ForeignKey("shared.Currency", on_delete=models.PROTECT, related_name="+")
+    active = models.BooleanField(default=True)
+
+
+class Invoice(TenantModel):
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="invoices")
+    project = models.ForeignKey(Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices")
+    number = models.CharField(max_length=32, unique=True)
+    currency = models.ForeignKey("shared.Currency", on_delete=models.PROTECT, related_name="+")
+    issued_on = models.DateField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=16, default="draft")
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+
+class InvoiceLine(TenantModel):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()
+    quantity = models.DecimalField(max_digits=10, decimal_places=2, default=1)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="crm_invoiceline_invoice_pos_uniq"),
+        ]
+
+
+class Attachment(TenantModel):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attachments")
+    file_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size_bytes = models.BigIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
