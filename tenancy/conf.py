@@ -1,17 +1,19 @@
 """Every tenancy setting, read in one place.
 
-Each attribute of :data:`settings` reads Django's settings when it is accessed, so tests that
-override settings (``override_settings``) see the new value.
+Values are read from Django's settings once and cached, since some are read on hot paths; the
+cache is cleared when a test changes a setting (``override_settings``, pytest-django's
+``settings`` fixture), through Django's ``setting_changed`` signal.
 """
 
 from django.conf import settings as django_settings
+from django.core.signals import setting_changed
 
 DEFAULTS = {
     # The concrete tenant model, as "app_label.ModelName".
     "TENANCY_TENANT_MODEL": "tenancy.Tenant",
     # How many tenants keep their model classes built at once; the least recently used
     # tenant's classes are released beyond that (and rebuilt on next use).
-    "TENANCY_CACHE_SIZE": 1000,
+    "TENANCY_CACHE_SIZE": 100,
     # The prefix of a tenant's schema name (PostgreSQL) or table prefix (other backends).
     "TENANCY_SCHEMA_PREFIX": "tenant_",
 }
@@ -21,7 +23,20 @@ class Settings:
     def __getattr__(self, name: str):
         if name not in DEFAULTS:
             raise AttributeError(f"{name!r} is not a tenancy setting")
-        return getattr(django_settings, name, DEFAULTS[name])
+        value = getattr(django_settings, name, DEFAULTS[name])
+        setattr(self, name, value)  # found in the instance from now on, without __getattr__
+        return value
+
+    def clear(self) -> None:
+        self.__dict__.clear()
 
 
 settings = Settings()
+
+
+def _setting_changed(setting, **kwargs):
+    if setting in DEFAULTS:
+        settings.clear()
+
+
+setting_changed.connect(_setting_changed, dispatch_uid="tenancy.conf")

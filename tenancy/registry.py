@@ -11,7 +11,9 @@ dictionary lookup on the hot path.
 
 from __future__ import annotations
 
+import bisect
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -84,15 +86,13 @@ def _key(tenant: AbstractTenant) -> tuple[str, str]:
 class ModelCache:
     """Least-recently-built cache of :class:`TenantModels`, keyed by (database, schema)."""
 
-    #: How many deleted tenants are remembered, so that a stale instance of one is recognised.
-    DELETED_MEMORY = 10_000
-
     def __init__(self):
         self.entries: OrderedDict[tuple[str, str], TenantModels] = OrderedDict()
-        self.deleted: OrderedDict[tuple[str, str, object], None] = OrderedDict()
+        self.deleted = DeletedTenants()
         self.lock = threading.RLock()
 
     def get(self, tenant: AbstractTenant) -> TenantModels:
+        """The classes of ``tenant``, built if they are not cached. Runs no query."""
         if tenant.pk is None:
             if tenant._state.adding:
                 raise TenantNotProvisioned(
@@ -100,19 +100,20 @@ class ModelCache:
                 )
             raise TenantDeleted(f"{tenant!r} has been deleted: it has no tables any more.")
         key = _key(tenant)
-        if (*key, tenant.pk) in self.deleted:
-            raise TenantDeleted(f"{tenant!r} has been deleted: it has no tables any more.")
         with self.lock:
             entry = self.entries.get(key)
             if entry is None or entry.tenant.pk != tenant.pk:
                 from .factory import build_models
 
+                if (*key, tenant.pk) in self.deleted:
+                    raise TenantDeleted(f"{tenant!r} has been deleted: it has no tables any more.")
                 entry = TenantModels(tenant, key[0], build_models(tenant, key[0]))
                 self.entries[key] = entry
                 self._evict()
             else:
                 self.entries.move_to_end(key)
         tenant._tenancy_classes = entry.classes  # the hot path of TenantModel.for_tenant()
+        tenant._tenancy_entry = entry  # and of tenant.models
         return entry
 
     def _evict(self) -> None:
@@ -122,20 +123,19 @@ class ModelCache:
             entry.release()
 
     def forget(self, using: str, schema: str, deleted_pk=None) -> None:
-        """Drop a tenant's entry; given the pk of a deleted tenant, its classes refuse any query."""
+        """Drop a tenant's entry; given the pk of a deleted tenant, its classes refuse any query.
+
+        Instances of a deleted tenant loaded elsewhere in the process are recognised too (see
+        :class:`DeletedTenants`); one deleted by another process is not, and its queries fail
+        in the database.
+        """
         with self.lock:
             entry = self.entries.pop((using, schema), None)
-            if deleted_pk is None:
-                for key in [key for key in self.deleted if key[:2] == (using, schema)]:
-                    del self.deleted[key]
-            else:
-                self.deleted[using, schema, deleted_pk] = None
-                while len(self.deleted) > self.DELETED_MEMORY:
-                    self.deleted.popitem(last=False)
+            if deleted_pk is not None:
+                self.deleted.add((using, schema, deleted_pk))
         if entry is None:
             return
-        deleted = deleted_pk is not None
-        if deleted:
+        if deleted_pk is not None:
             for model in entry.classes.values():
                 _disable(model, f"{entry.tenant!r} has been deleted")
                 for field in model._meta.local_many_to_many:
@@ -144,9 +144,46 @@ class ModelCache:
 
     def clear(self) -> None:
         with self.lock:
-            self.deleted.clear()
+            self.deleted = DeletedTenants()
             while self.entries:
                 self.entries.popitem()[1].release()
+
+
+class DeletedTenants:
+    """The last ``size`` deleted tenants of this process, as 64-bit hashes of (database, schema, pk).
+
+    Kept in two arrays (insertion order, and sorted for lookups) rather than as Python objects:
+    small objects that outlive a deleted tenant's classes would pin the memory those used.
+    """
+
+    def __init__(self, size: int = 10_000):
+        self.size = size
+        self.order = array("q")
+        self.sorted = array("q")
+
+    def add(self, key: tuple) -> None:
+        if key in self:
+            return
+        if len(self.order) >= self.size:
+            oldest = self.order.pop(0)
+            del self.sorted[bisect.bisect_left(self.sorted, oldest)]
+        digest = hash(key)
+        self.order.append(digest)
+        bisect.insort(self.sorted, digest)
+
+    def discard(self, key: tuple) -> None:
+        digest = hash(key)
+        if key in self:
+            self.order.remove(digest)
+            del self.sorted[bisect.bisect_left(self.sorted, digest)]
+
+    def __contains__(self, key: tuple) -> bool:
+        digest = hash(key)
+        i = bisect.bisect_left(self.sorted, digest)
+        return i < len(self.sorted) and self.sorted[i] == digest
+
+    def __len__(self) -> int:
+        return len(self.order)
 
 
 def _disable(model, reason: str) -> None:

@@ -112,14 +112,17 @@ class AbstractTenant(models.Model):
     @property
     def models(self) -> TenantModels:
         """This tenant's model classes: ``tenant.models[Order]``; iterate for all of them."""
+        entry = getattr(self, "_tenancy_entry", None)
+        if entry is not None and entry.classes:
+            return entry
         return models_of(self)
 
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        # Remember the schema the row was loaded with, to refuse a save that would move it. With
-        # deferred fields natural_key() could query, so it is then looked up when saving.
-        instance._tenancy_schema = None if instance.get_deferred_fields() else instance.db_schema
+        # Kept (not copied, nor turned into a schema name: loading must stay cheap) to tell which
+        # schema the row had, should a save try to move it.
+        instance._tenancy_loaded = (field_names, values)
         return instance
 
     def validate_schema(self, using: str | None = None) -> None:
@@ -145,8 +148,15 @@ class AbstractTenant(models.Model):
                 params={"schema": schema},
             )
 
+    def _stored_schema(self) -> str | None:
+        """The schema of this tenant as saved, known from when it was created or loaded."""
+        loaded = getattr(self, "_tenancy_loaded", None)
+        if loaded is None:
+            return getattr(self, "_tenancy_schema", None)
+        return type(self).from_db(self._state.db, *loaded).db_schema
+
     def _check_schema_unchanged(self) -> None:
-        old = self.__dict__.get("_tenancy_schema")
+        old = self._stored_schema()
         if old and old != self.db_schema:
             raise ValidationError(
                 "Saving %(tenant)r would move it from schema %(old)r to %(new)r; tenancy does not rename "
@@ -167,8 +177,6 @@ class AbstractTenant(models.Model):
         """
         using = using or router.db_for_write(type(self), instance=self)
         if not self._state.adding:
-            if self.__dict__.get("_tenancy_schema", "") is None:
-                self._tenancy_schema = type(self)._base_manager.using(using).get(pk=self.pk).db_schema
             self._check_schema_unchanged()
             return super().save(*args, using=using, **kwargs)
         pk = self.pk
@@ -210,12 +218,14 @@ class AbstractTenant(models.Model):
 
     def _provision(self, using: str) -> None:
         cache.forget(using, self.db_schema)  # never reuse classes of an earlier tenant of that name
+        cache.deleted.discard((using, self.db_schema, self.pk))
         create_schema(self, using)
         self._tenancy_schema = self.db_schema
 
     def __getstate__(self):
         state = super().__getstate__()
         state.pop("_tenancy_classes", None)
+        state.pop("_tenancy_entry", None)
         return state
 
 

@@ -108,3 +108,29 @@ def test_same_class_while_cached(db, settings, size):
     settings.TENANCY_CACHE_SIZE = size
     tenant = Customer.objects.create(name="acme")
     assert Product.for_tenant(tenant) is Product.for_tenant(tenant) is tenant.models[Product]
+
+
+def test_building_classes_runs_no_query(acme):
+    """So that for_tenant() may be called from async code, whatever the cache holds."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    reloaded = Customer.objects.get(pk=acme.pk)
+    with CaptureQueriesContext(connection) as queries:
+        Product.for_tenant(reloaded)
+        Product.for_tenant(Customer(pk=acme.pk, name="acme"))  # another instance, same tenant
+        reloaded.models[Order]  # noqa: B018
+    assert queries.captured_queries == []
+
+
+def test_deleted_tenants_record_is_bounded():
+    from tenancy.registry import DeletedTenants
+
+    record = DeletedTenants(size=3)
+    for pk in range(5):
+        record.add(("default", "tenant_x", pk))
+    assert len(record) == 3
+    assert ("default", "tenant_x", 0) not in record and ("default", "tenant_x", 4) in record
+    record.discard(("default", "tenant_x", 4))
+    assert ("default", "tenant_x", 4) not in record and len(record) == 2
