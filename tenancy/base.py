@@ -19,6 +19,7 @@ from django.db.models.manager import ManagerDescriptor
 from django.db.utils import DJANGO_VERSION_PICKLE_KEY
 
 from .exceptions import TenancyConfigurationError, TenantModelUnavailable
+from .registry import models_of
 
 if TYPE_CHECKING:
     from .tenants import AbstractTenant
@@ -97,8 +98,23 @@ class TenantModelBase(ModelBase):
             names = {m.name for model in (cls, *parents) for m in model._meta.managers}
             for manager_name in names | {"objects"}:
                 setattr(cls, manager_name, TenantManagerDescriptor(manager_name))
+            cls.for_tenant = _for_tenant_of(cls)
             declared_models.append(cls)
         return cls
+
+
+def _for_tenant_of(declared):
+    """``declared.for_tenant``, as a staticmethod closed over the model: a classmethod would bind
+    a method object on every call, and this is the hot path of the whole package."""
+
+    def for_tenant(tenant):
+        try:
+            return tenant._tenancy_classes[declared]
+        except (AttributeError, KeyError):
+            return models_of(tenant)[declared]
+
+    for_tenant.__doc__ = TenantModel.for_tenant.__doc__
+    return staticmethod(for_tenant)
 
 
 def _is_declared(model) -> bool:
@@ -148,8 +164,6 @@ class TenantModel(models.Model, metaclass=TenantModelBase):
         try:
             return tenant._tenancy_classes[cls]
         except (AttributeError, KeyError):
-            from .registry import models_of
-
             return models_of(tenant)[cls]
 
     def __reduce__(self):
@@ -162,8 +176,6 @@ class TenantModel(models.Model, metaclass=TenantModelBase):
 
 
 def _tenant_class(tenant, label: str) -> type[TenantModel]:
-    from .registry import models_of
-
     return models_of(tenant)[label]
 
 

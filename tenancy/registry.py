@@ -42,6 +42,10 @@ class TenantModels:
         self.by_label = {model._meta.label_lower: model for model in classes.values()}
 
     def __getitem__(self, key: type[TenantModel] | str) -> type[TenantModel]:
+        try:
+            return self.classes[key]  # the common case: a declared model, entry in the cache
+        except (KeyError, TypeError):
+            pass
         current = self._current()
         try:
             if isinstance(key, str):

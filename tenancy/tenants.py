@@ -32,8 +32,16 @@ class TenantQuerySet(models.QuerySet):
         if not transactional:
             _refuse_atomic(self.db)
         with transaction.atomic(using=self.db) if transactional else nullcontext():
+            schemas = set()
             for obj in objs:
                 obj.validate_schema(self.db)
+                if obj.db_schema in schemas:
+                    raise ValidationError(
+                        "Two of the new tenants would share the schema %(schema)r.",
+                        code="schema_in_use",
+                        params={"schema": obj.db_schema},
+                    )
+                schemas.add(obj.db_schema)
             created = super().bulk_create(objs, *args, **kwargs)
             try:
                 for obj in created:
@@ -72,6 +80,23 @@ class TenantQuerySet(models.QuerySet):
             return super().update_or_create(defaults, create_defaults, **kwargs)
         # Creating: outside atomic(), as get_or_create() above.
         return self.get_or_create(create_defaults if create_defaults is not None else defaults, **kwargs)
+
+    def update(self, **kwargs):
+        """Update the rows, refusing (and rolling back) a change that would move a tenant's schema."""
+        with transaction.atomic(using=self.db):
+            before = {tenant.pk: tenant.db_schema for tenant in self}
+            count = super().update(**kwargs)
+            for tenant in self.model._base_manager.using(self.db).filter(pk__in=before):
+                if tenant.db_schema != before[tenant.pk]:
+                    raise ValidationError(
+                        "This update would move %(tenant)r from schema %(old)r to %(new)r; tenancy does not "
+                        "rename schemas. Keep the natural key unchanged.",
+                        code="schema_changed",
+                        params={"tenant": tenant, "old": before[tenant.pk], "new": tenant.db_schema},
+                    )
+        return count
+
+    update.alters_data = True
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)

@@ -131,6 +131,20 @@ def test_changing_the_natural_key_of_a_tenant_is_refused(acme):
         deferred.save()
 
 
+def test_queryset_update_of_the_natural_key_is_refused(acme, globex):
+    with pytest.raises(ValidationError, match="would move") as excinfo:
+        Customer.objects.filter(name="acme").update(name="acme2")
+    assert excinfo.value.error_list[0].code == "schema_changed"
+    assert sorted(Customer.objects.values_list("name", flat=True)) == ["acme", "globex"]
+    assert Customer.objects.filter(name="globex").update(name="GLOBEX") == 1  # same schema: tenant_globex
+
+
+def test_bulk_create_refuses_two_tenants_sharing_a_schema(db):
+    with pytest.raises(ValidationError, match="share the schema 'tenant_a_b'"):
+        Customer.objects.bulk_create([Customer(name="a-b"), Customer(name="a_b")])
+    assert_nothing_created()
+
+
 def test_non_key_changes_save_normally(db):
     from tests.shop.models import Customer as Tenant
 
