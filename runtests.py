@@ -52,7 +52,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-BACKENDS = ("sqlite", "postgresql", "mysql")
+BACKENDS = ("sqlite", "postgresql", "postgresql-psycopg2", "mysql")
+# Django picks psycopg (3) when it can import it: this folder hides it, so that psycopg2 is tested too.
+HIDE_PSYCOPG = Path(__file__).resolve().parent / "tests" / "hide_psycopg"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_MYSQL_URL = "mysql://root@127.0.0.1:3306/test"
 CONNECT_TIMEOUT = 5
@@ -452,8 +454,8 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         "--backend",
         action="append",
         metavar="NAME",
-        help="backend to run: sqlite, postgresql or mysql; repeatable or comma-separated "
-        "(default: sqlite and postgresql, plus mysql when a server answers)",
+        help="backend to run: sqlite, postgresql, postgresql-psycopg2 or mysql; repeatable or comma-separated "
+        "(default: sqlite, postgresql with psycopg 3 and with psycopg2, plus mysql when a server answers)",
     )
     parser.add_argument(
         "--require-postgresql",
@@ -481,7 +483,9 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     return args, unknown + passthrough
 
 
-def run_postgresql(outcome: Outcome, args: argparse.Namespace, pytest_args: list[str], cluster) -> bool:
+def run_postgresql(
+    outcome: Outcome, args: argparse.Namespace, pytest_args: list[str], cluster, driver: str = "psycopg"
+) -> bool:
     explicit_url = os.environ.get("DATABASE_URL", "").strip()
     hint = (
         "To fix: set DATABASE_URL=postgres://USER[:PASSWORD]@HOST:PORT/DBNAME to a running server "
@@ -522,8 +526,11 @@ def run_postgresql(outcome: Outcome, args: argparse.Namespace, pytest_args: list
             return True
         say(f"PostgreSQL: throwaway cluster running at {url}")
     outcome.database = redact(url)
+    env = {"TENANCY_TEST_BACKEND": "postgresql", "DATABASE_URL": url, "TENANCY_TEST_PG_DRIVER": driver}
+    if driver == "psycopg2":
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HIDE_PSYCOPG), os.environ.get("PYTHONPATH")]))
     try:
-        return run_pytest(outcome, {"TENANCY_TEST_BACKEND": "postgresql", "DATABASE_URL": url}, pytest_args)
+        return run_pytest(outcome, env, pytest_args)
     finally:
         cluster.stop()
 
@@ -565,7 +572,11 @@ def main(argv: list[str] | None = None) -> int:
     say(
         f"Python {sys.version.split()[0]} ({sys.executable}), Django {django_version}; "
         f"backends: {', '.join(backends)}{'' if explicit else ' (mysql when reachable)'}"
-        + ("; PostgreSQL required" if args.require_postgresql and "postgresql" in backends else "")
+        + (
+            "; PostgreSQL required"
+            if args.require_postgresql and any(b.startswith("postgresql") for b in backends)
+            else ""
+        )
     )
     # Turn SIGTERM (e.g. a CI timeout) into KeyboardInterrupt so that the cleanup below runs.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -576,10 +587,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for outcome in outcomes:
             if outcome.backend == "sqlite":
-                outcome.database = "sqlite in memory"
+                outcome.database = "sqlite (a temporary file)"
                 completed = run_pytest(outcome, {"TENANCY_TEST_BACKEND": "sqlite"}, pytest_args)
             elif outcome.backend == "postgresql":
                 completed = run_postgresql(outcome, args, pytest_args, cluster)
+            elif outcome.backend == "postgresql-psycopg2":
+                completed = run_postgresql(outcome, args, pytest_args, cluster, driver="psycopg2")
             else:
                 completed = run_mysql(outcome, pytest_args)
             if not completed:
@@ -598,12 +611,13 @@ def main(argv: list[str] | None = None) -> int:
                 outcome.note = "interrupted"
 
     print_summary(outcomes)
-    by_backend = {o.backend: o for o in outcomes}
-    pg = by_backend.get("postgresql")
+    pg_runs = [o for o in outcomes if o.backend.startswith("postgresql")]
     failed_runs = [o.backend for o in outcomes if o.result == "failed"]
-    missing_pg = args.require_postgresql and pg is not None and pg.result == "not run" and not interrupted
+    missing = [o for o in pg_runs if o.result == "not run"]
+    missing_pg = args.require_postgresql and bool(missing) and not interrupted
     if missing_pg:
-        print("\nPostgreSQL is required (--require-postgresql or $CI) but did not run: " + pg.note)
+        for o in missing:
+            print(f"\nPostgreSQL is required (--require-postgresql or $CI) but {o.backend} did not run: {o.note}")
     if not any(o.result in ("passed", "failed") for o in outcomes) and not interrupted:
         print("\nWarning: no backend ran.")
     passed = sum(o.counts.get("passed", 0) for o in outcomes)
