@@ -50,6 +50,19 @@ def test_one_to_one(shop):
     assert models[Invoice].objects.get(order__product__name="pen") == invoice
 
 
+def test_one_to_one_to_a_global_model(shop, user):
+    models, product, order = shop
+    invoice = models[Invoice].objects.create(order=order, number="F-1", approver=user)
+    assert models[Invoice].objects.get(approver__username="bob") == invoice
+    with CaptureQueriesContext(connection) as ctx:
+        assert models[Invoice].objects.select_related("approver").get().approver == user
+    assert len(ctx.captured_queries) == 1
+    with CaptureQueriesContext(connection) as ctx:
+        [fetched] = models[Invoice].objects.prefetch_related("approver")
+        assert fetched.approver == user
+    assert len(ctx.captured_queries) == 2
+
+
 def test_auto_created_many_to_many(acme, globex, shop):
     models, product, order = shop
     red = models[Tag].objects.create(label="red")

@@ -79,6 +79,7 @@ class Invoice(TenantModel):
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="invoice")
     number = models.CharField(max_length=20)
     series = models.CharField(max_length=4, default="A")
+    approver = models.OneToOneField("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         db_table = "shop_invoices"
