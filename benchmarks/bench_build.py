@@ -17,6 +17,7 @@ build within 5 ms. ``--profile`` adds a cProfile of the tenant builds (the top f
 
     python benchmarks/bench_build.py
 """
+
 import argparse
 import cProfile
 import gc

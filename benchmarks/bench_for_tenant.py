@@ -20,6 +20,7 @@ dict lookup.
 
     python benchmarks/bench_for_tenant.py
 """
+
 import argparse
 import sys
 from pathlib import Path
@@ -99,8 +100,10 @@ def main() -> None:
         f"for_tenant / bare dict lookup: {for_tenant / bare:.2f}x; "
         f"for_tenant / function-wrapped dict lookup: {for_tenant / wrapped:.2f}x"
     )
-    print(f"  target: within 2x of a plain dict lookup: vs bare {harness.verdict(for_tenant <= 2 * bare)}, "
-          f"vs lookup() {harness.verdict(for_tenant <= 2 * wrapped)}")
+    print(
+        f"  target: within 2x of a plain dict lookup: vs bare {harness.verdict(for_tenant <= 2 * bare)}, "
+        f"vs lookup() {harness.verdict(for_tenant <= 2 * wrapped)}"
+    )
 
 
 if __name__ == "__main__":

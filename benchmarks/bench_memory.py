@@ -26,6 +26,7 @@ them runs the same code as for provisioned tenants (``DROP SCHEMA IF EXISTS``).
 
     python benchmarks/bench_memory.py
 """
+
 import argparse
 import ctypes
 import gc
@@ -127,19 +128,23 @@ def main() -> None:
         alive_after, weak_after = live_tenant_classes(), len(built)
 
         per_tenant.append((rss_built - rss_loaded) / args.tenants)
-        rows.append([
-            f"round {round_}",
-            f"{build_s / args.tenants * 1e3:.2f} ms",
-            f"{(rss_built - rss_loaded) / args.tenants / 1024:.0f} KiB",
-            f"{(blocks_built - blocks_loaded) / args.tenants:.0f}",
-            f"{gc_built_ms:.0f} ms",
-            f"{(rss_after - rss_start) / MB:+.1f} MiB",
-            f"{blocks_after - blocks_start:+d}",
-            f"{weak_after} / {alive_after}",
-        ])
+        rows.append(
+            [
+                f"round {round_}",
+                f"{build_s / args.tenants * 1e3:.2f} ms",
+                f"{(rss_built - rss_loaded) / args.tenants / 1024:.0f} KiB",
+                f"{(blocks_built - blocks_loaded) / args.tenants:.0f}",
+                f"{gc_built_ms:.0f} ms",
+                f"{(rss_after - rss_start) / MB:+.1f} MiB",
+                f"{blocks_after - blocks_start:+d}",
+                f"{weak_after} / {alive_after}",
+            ]
+        )
 
-    print(f"{args.tenants} tenants per round; RSS at start {rss_start / MB:.1f} MiB, "
-          f"a full gc.collect() then takes {gc_idle_ms:.0f} ms")
+    print(
+        f"{args.tenants} tenants per round; RSS at start {rss_start / MB:.1f} MiB, "
+        f"a full gc.collect() then takes {gc_idle_ms:.0f} ms"
+    )
     harness.table(
         [
             "",
@@ -153,15 +158,21 @@ def main() -> None:
         ],
         rows,
     )
-    print(f"RSS per tenant whose classes are built: {per_tenant[0] / 1024:.0f} KiB (round 1, the process's "
-          f"first {args.tenants:,} builds; later rounds reuse memory the earlier ones freed)")
+    print(
+        f"RSS per tenant whose classes are built: {per_tenant[0] / 1024:.0f} KiB (round 1, the process's "
+        f"first {args.tenants:,} builds; later rounds reuse memory the earlier ones freed)"
+    )
     rss_end = harness.rss_bytes()
     if trim_malloc():
         rss_trimmed = harness.rss_bytes()
-        print(f"RSS after the last round vs start: {(rss_end - rss_start) / MB:+.1f} MiB; after malloc_trim(0), "
-              f"which returns glibc's free heap memory to the OS: {(rss_trimmed - rss_start) / MB:+.1f} MiB")
-    print(f"live tenant classes after deletion: {rows[-1][-1]} "
-          f"({harness.verdict(rows[-1][-1] == '0 / 0' and all(row[-1] == '0 / 0' for row in rows))}: must be 0)")
+        print(
+            f"RSS after the last round vs start: {(rss_end - rss_start) / MB:+.1f} MiB; after malloc_trim(0), "
+            f"which returns glibc's free heap memory to the OS: {(rss_trimmed - rss_start) / MB:+.1f} MiB"
+        )
+    print(
+        f"live tenant classes after deletion: {rows[-1][-1]} "
+        f"({harness.verdict(rows[-1][-1] == '0 / 0' and all(row[-1] == '0 / 0' for row in rows))}: must be 0)"
+    )
 
 
 if __name__ == "__main__":

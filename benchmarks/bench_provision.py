@@ -23,6 +23,7 @@ of some provisions.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python benchmarks/bench_provision.py
 """
+
 import argparse
 import cProfile
 import gc

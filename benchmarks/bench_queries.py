@@ -20,6 +20,7 @@ equal. Runs on the configured backend: SQLite by default, PostgreSQL with DATABA
     python benchmarks/bench_queries.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python benchmarks/bench_queries.py
 """
+
 import argparse
 import statistics
 import sys
@@ -63,8 +64,9 @@ def populate(models: dict, currency) -> None:
         Product(sku=f"SKU-{i}", name=f"Product {i}", unit_price=10, currency=currency) for i in range(10)
     )
     Invoice.objects.bulk_create(
-        Invoice(account=account, number=f"INV-{account.pk}", currency=currency, issued_on="2025-01-01",
-                due_on="2025-02-01")
+        Invoice(
+            account=account, number=f"INV-{account.pk}", currency=currency, issued_on="2025-01-01", due_on="2025-02-01"
+        )
         for account in accounts
     )
 
@@ -147,22 +149,26 @@ def main() -> None:
         q1, ratio, q3 = statistics.quantiles(paired, n=4)
         worst = max(worst, ratio)
         n_tenant, n_plain = counts[query]
-        rows.append([
-            query,
-            harness.us(harness.median(tenant_t)),
-            harness.us(harness.median(plain_t)),
-            f"{ratio:.3f}",
-            f"{q1:.3f}-{q3:.3f}",
-            f"{harness.median(tenant_t) / harness.median(plain_t):.3f}",
-            f"{n_tenant} / {n_plain}" + ("" if n_tenant == n_plain else "  DIFFER"),
-        ])
+        rows.append(
+            [
+                query,
+                harness.us(harness.median(tenant_t)),
+                harness.us(harness.median(plain_t)),
+                f"{ratio:.3f}",
+                f"{q1:.3f}-{q3:.3f}",
+                f"{harness.median(tenant_t) / harness.median(plain_t):.3f}",
+                f"{n_tenant} / {n_plain}" + ("" if n_tenant == n_plain else "  DIFFER"),
+            ]
+        )
     print(f"{harness.vendor()}: median of {args.rounds} rounds x {args.number} executions, interleaved")
     harness.table(
         ["query", "tenant class", "plain model", "ratio", "ratio IQR", "ratio of medians", "SQL statements"], rows
     )
     same_counts = all(a == b for a, b in counts.values())
-    print(f"target: ratio <= 1.05 for every query: {harness.verdict(worst <= 1.05)} (worst {worst:.3f}); "
-          f"equal statement counts: {harness.verdict(same_counts)}")
+    print(
+        f"target: ratio <= 1.05 for every query: {harness.verdict(worst <= 1.05)} (worst {worst:.3f}); "
+        f"equal statement counts: {harness.verdict(same_counts)}"
+    )
 
 
 if __name__ == "__main__":

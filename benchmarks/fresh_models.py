@@ -5,6 +5,7 @@ their FKs, the M2M and its auto-created through model) in a fresh ``django.apps.
 The class statements are those of ``shared/workload/crm_models.py``; each Meta only adds
 ``apps`` and ``app_label``.
 """
+
 from django.db import models
 
 

@@ -6,6 +6,7 @@ the database the ``DATABASE_URL`` names; on SQLite: a temporary file), creates t
 (``migrate --run-syncdb``) and arranges for the database to be dropped (or the file deleted) when
 the script exits.
 """
+
 from __future__ import annotations
 
 import atexit

@@ -5,6 +5,7 @@ set, e.g. ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres``. The benc
 not touch the database named in the URL: they connect to it only to create (and finally drop)
 their own database, ``tenancy_bench`` unless ``BENCH_DB_NAME`` says otherwise.
 """
+
 import os
 import tempfile
 

@@ -33,26 +33,62 @@ def create_schema(tenant, using: str) -> None:
             cursor.execute(f"CREATE SCHEMA {connection.ops.quote_name(schema)}")
     signals.post_schema_creation.send(sender=sender, tenant=tenant, using=using)
     signals.pre_models_creation.send(sender=sender, tenant=tenant, using=using)
-    _create_tables(connection, list(tenant.models))
+    if naming.uses_schemas(connection):
+        # One round trip, and no need to build the tenant's classes first.
+        with connection.cursor() as cursor:
+            cursor.execute(ddl_template(using).replace(TEMPLATE_SCHEMA, schema))
+    else:
+        for statement in tables_ddl(connection, list(tenant.models)):
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
     signals.post_models_creation.send(sender=sender, tenant=tenant, using=using)
 
 
-def _create_tables(connection, models) -> None:
-    # The editor is not entered as a context manager: entering it on SQLite tries to turn foreign
-    # key checks off, which SQLite refuses inside a transaction, and plain CREATE TABLE statements
-    # need none of what entering sets up.
-    batch = connection.vendor == "postgresql"
-    editor = connection.schema_editor(collect_sql=batch, atomic=False)
+def tables_ddl(connection, models) -> list[str]:
+    """The statements creating the tables (indexes and constraints included) of ``models``."""
+    # The editor only collects: entering it as a context manager would, on SQLite, try to turn
+    # foreign key checks off, which SQLite refuses inside a transaction.
+    editor = connection.schema_editor(collect_sql=True, atomic=False)
     editor.deferred_sql = []
     for model in models:
         if not model._meta.proxy:
             editor.create_model(model)
     for statement in editor.deferred_sql:
         editor.execute(statement)
-    if batch:
-        # One round trip for the whole DDL.
-        with connection.cursor() as cursor:
-            cursor.execute("\n".join(editor.collected_sql))
+    return [statement.rstrip(";") for statement in editor.collected_sql]
+
+
+# The schema name the DDL template is written for, replaced by a tenant's own. Tenant schema names
+# are validated identifiers (lowercase letters, digits, underscores), so they never contain it,
+# and it appears in the DDL only as the quoted schema part of qualified table names.
+TEMPLATE_SCHEMA = "__tenancy_template__"
+_templates: dict[str, str] = {}
+
+
+def ddl_template(using: str) -> str:
+    """The DDL of a tenant's tables, for the schema TEMPLATE_SCHEMA, worked out once per database.
+
+    On PostgreSQL a tenant's DDL differs from another's by the schema name alone: index and
+    constraint names are derived from the unqualified table names.
+    """
+    template = _templates.get(using)
+    if template is None:
+        from .factory import build_models
+
+        placeholder = _TemplateTenant()
+        statements = tables_ddl(connections[using], list(build_models(placeholder, using).values()))
+        template = _templates[using] = ";\n".join(statements)
+    return template
+
+
+class _TemplateTenant:
+    """Stands for a tenant when building the classes the DDL template is written from."""
+
+    pk = None
+    db_schema = TEMPLATE_SCHEMA
+
+    def __repr__(self) -> str:
+        return "<the DDL template's tenant>"
 
 
 def drop_schema(tenant, using: str, send_signals: bool = True) -> None:

@@ -4,6 +4,7 @@ Fields, indexes and constraints are exactly those of the benchmark workload
 (``shared/workload/crm_models.py``); only the base class differs (``TenantModel`` instead of
 ``models.Model``). Currency stays a global model, in the ``shared`` app.
 """
+
 from django.db import models
 
 from tenancy.models import TenantModel

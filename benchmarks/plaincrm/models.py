@@ -4,6 +4,7 @@ A verbatim copy of ``shared/workload/crm_models.py`` (same fields, indexes and c
 installed under the app label ``plaincrm`` so that its tables (``plaincrm_account``...) sit beside
 the tenant tables in the same database and the same queries can run against both.
 """
+
 from django.db import models
 
 

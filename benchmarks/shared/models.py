@@ -1,4 +1,5 @@
 """Global models of the benchmark project: the tenant model and the shared Currency lookup."""
+
 from django.db import models
 
 from tenancy.models import AbstractTenant
