@@ -172,7 +172,7 @@ class TenantModel(models.Model, metaclass=TenantModelBase):
             return super().__reduce__()
         data = self.__getstate__()
         data[DJANGO_VERSION_PICKLE_KEY] = django.__version__
-        return _unpickle_instance, (tenant, self._meta.label), data
+        return _unpickle_instance, (tenant, type(self)._tenancy_declared._meta.label), data
 
 
 def _tenant_class(tenant, label: str) -> type[TenantModel]:
@@ -188,7 +188,7 @@ def _reduce_tenant_class(cls):
     tenant = cls.__dict__.get("_tenancy_tenant")
     if tenant is None:
         return cls.__qualname__  # a declared model: pickled by reference, as usual
-    return _tenant_class, (tenant, cls._meta.label)
+    return _tenant_class, (tenant, cls._tenancy_declared._meta.label)
 
 
 copyreg.pickle(TenantModelBase, _reduce_tenant_class)

@@ -1,13 +1,15 @@
-"""Content types, permissions and generic relations of tenant models.
+"""Content types, permissions and generic relations of tenant classes: each tenant has its own.
 
-A declared tenant model has one content type, shared by every tenant: ``shop.order`` names the
-type, and the tenant a row belongs to says which table it is in. Its default permissions hang off
-that content type, so ``user.has_perm("shop.change_order")`` means what it means for any model.
-Django creates content types and permissions for concrete models only, so tenancy creates them for
-declared tenant models after ``migrate``.
+A tenant's classes carry a tenant-qualified app label (``tenant_acme:shop``), so Django's own
+machinery gives each of them a content type of its own (``tenant_acme:shop | order``) and
+permissions that name the tenant (``user.has_perm("tenant_acme:shop.change_order")``).
+Provisioning a tenant creates them (Django creates content types only for installed apps'
+models, after ``migrate``); deleting the tenant deletes them, with every grant of those
+permissions. Django caches the content types it looks up for the life of the process: a tenant's
+are dropped from that cache when its classes leave tenancy's cache or the tenant is deleted.
 
-A ``GenericForeignKey`` on a tenant model resolves a content type within that tenant: a comment in
-acme's tables pointing at ``shop.order`` finds its object in acme's orders.
+A ``GenericForeignKey`` on a tenant model finds its object within that tenant: a content type
+names its model by app label, which the tenant's own app registry resolves.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import functools
 from django.apps import apps as global_apps
 
 from .base import declared_models
+from .naming import app_label
 
 
 def tenant_aware_generic_foreign_key(field) -> None:
@@ -48,36 +51,72 @@ def _model_class(registry, content_type):
         return None
 
 
-def create_content_types(app_config, using="default", verbosity=2, apps=global_apps, **kwargs):
-    """post_migrate receiver: content types and permissions of the app's declared tenant models."""
-    if not app_config.models_module:
+def tenant_app_labels(schema: str) -> list[str]:
+    """The app labels of a tenant's classes (one per app that declares tenant models)."""
+    return sorted({app_label(schema, model._meta.app_label) for model in declared_models})
+
+
+def create_tenant_content_types(tenant, using: str) -> None:
+    """Create the content types and permissions of ``tenant``'s classes.
+
+    One content type per class (``tenant_acme:shop | order``), with the permissions of its
+    ``Meta.default_permissions`` and ``Meta.permissions``, in two INSERTs.
+    """
+    if not global_apps.is_installed("django.contrib.contenttypes"):
         return
-    try:
-        ContentType = apps.get_model("contenttypes", "ContentType")
-    except LookupError:
+    from django.contrib.contenttypes.models import ContentType
+
+    schema = tenant.db_schema
+    forget_content_types(schema)  # ids cached for an earlier tenant of this schema are stale
+    # From the declared models, whose names and options the tenant's classes share: provisioning
+    # need not build the classes.
+    content_types = ContentType.objects.using(using).bulk_create(
+        ContentType(app_label=app_label(schema, model._meta.app_label), model=model._meta.model_name)
+        for model in declared_models
+    )
+    if not global_apps.is_installed("django.contrib.auth"):
         return
-    try:
-        Permission = apps.get_model("auth", "Permission")
-    except LookupError:
-        Permission = None
-    for model in declared_models:
-        opts = model._meta
-        if opts.app_label != app_config.label:
-            continue
-        content_type, created = ContentType.objects.using(using).get_or_create(
-            app_label=opts.app_label, model=opts.model_name
-        )
-        if created and verbosity >= 2:
-            print(f"Adding content type '{opts.app_label} | {opts.model_name}'")
-        if Permission is None:
-            continue
-        permissions = Permission.objects.using(using).filter(content_type=content_type)
-        existing = set(permissions.values_list("codename", flat=True))
-        Permission.objects.using(using).bulk_create(
-            Permission(codename=codename, name=name, content_type=content_type)
-            for codename, name in _permissions(opts)
-            if codename not in existing
-        )
+    from django.contrib.auth.models import Permission
+
+    if any(ct.pk is None for ct in content_types):  # a backend that returns no ids from bulk inserts
+        labels = tenant_app_labels(schema)
+        rows = ContentType.objects.using(using).filter(app_label__in=labels).values_list("app_label", "model", "pk")
+        ids = {(label, model): pk for label, model, pk in rows}
+        for content_type in content_types:
+            content_type.pk = ids[content_type.app_label, content_type.model]
+    Permission.objects.using(using).bulk_create(
+        Permission(codename=codename, name=name, content_type=content_type)
+        for model, content_type in zip(declared_models, content_types, strict=True)
+        for codename, name in _permissions(model._meta)
+    )
+
+
+def delete_tenant_content_types(schema: str, using: str) -> None:
+    """Delete the content types of a tenant's classes, and with them their permissions."""
+    if not global_apps.is_installed("django.contrib.contenttypes"):
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.using(using).filter(app_label__in=tenant_app_labels(schema)).delete()
+    forget_content_types(schema)
+
+
+def forget_content_types(schema: str) -> None:
+    """Drop a tenant's content types from ContentTypeManager's cache (every database's).
+
+    Django caches each content type it looks up, for the life of the process. Left there, a
+    deleted tenant's would give a later tenant of the same schema ids that no longer exist, and
+    the cache would grow with every tenant ever used.
+    """
+    if not global_apps.is_installed("django.contrib.contenttypes"):
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    labels = set(tenant_app_labels(schema))
+    for cached in ContentType.objects._cache.values():
+        stale = [key for key, ct in cached.items() if ct.app_label in labels]
+        for key in stale:
+            del cached[key]
 
 
 def _permissions(opts) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections import ChainMap
 from typing import TYPE_CHECKING
 
 from django.apps import apps as global_apps
@@ -33,24 +34,45 @@ if TYPE_CHECKING:
 
 
 class TenantApps(Apps):
-    """The app registry of one tenant's classes, falling back to the global one for the rest."""
+    """The app registry of one tenant's classes, falling back to the global one for the rest.
+
+    A tenant's class carries a tenant-qualified app label (``tenant_acme:shop``, see
+    :func:`tenancy.naming.app_label`) and is registered under it and under its declared app label
+    (``shop``), so that ``ForeignKey(Product)`` and ``"shop.Product"`` find it as well.
+    """
 
     def __init__(self, tenant: AbstractTenant):
-        self.building = True
+        self.building = True  # caches are expired once, when build_models() is done
         super().__init__(installed_apps=())
-        # Share the global app configs (read only) so Options.app_config, and with it each app's
-        # default_auto_field, is what it is for the declared models.
-        self.app_configs = global_apps.app_configs
+        # The global app configs (read only), and each tenant app label's declared app: so that
+        # Options.app_config, and with it each app's default_auto_field, is the declared models'.
+        self.app_configs = ChainMap({}, global_apps.app_configs)
         self.tenant = tenant
-        self.building = False
+
+    def register_model(self, app_label, model):
+        model_name = model._meta.model_name
+        labels = [app_label]
+        declared = getattr(model, "_tenancy_declared", None)
+        if declared is not None:
+            labels.append(declared._meta.app_label)
+            self.app_configs.maps[0].setdefault(app_label, global_apps.app_configs.get(labels[1]))
+        for label in labels:
+            if model_name in self.all_models[label]:
+                raise RuntimeError(f"Conflicting '{model_name}' models in application '{label}'.")
+            self.all_models[label][model_name] = model
+        for label in labels:
+            for function in self._pending_operations.pop((label, model_name), []):
+                function(model)
+        self.clear_cache()
 
     def get_models(self, include_auto_created=False, include_swapped=False):
-        return [
-            model
+        models = {
+            model: None
             for app_models in self.all_models.values()
             for model in app_models.values()
             if include_auto_created or not model._meta.auto_created
-        ]
+        }
+        return list(models)
 
     def get_registered_model(self, app_label, model_name):
         model = self.all_models[app_label].get(model_name.lower())
@@ -120,7 +142,7 @@ def build_models(tenant: AbstractTenant, using: str) -> dict[type[TenantModel], 
 
 def _build(declared, classes, schema, registry, connection):
     opts = declared._meta
-    meta_attrs = {"apps": registry, "app_label": opts.app_label}
+    meta_attrs = {"apps": registry, "app_label": naming.app_label(schema, opts.app_label)}
     if declared._tenancy_proxy:
         meta_attrs["proxy"] = True
     else:

@@ -23,6 +23,15 @@ def uses_schemas(connection: BaseDatabaseWrapper) -> bool:
     return connection.vendor == "postgresql"
 
 
+def app_label(schema: str, declared_app_label: str) -> str:
+    """The app label of a tenant's classes: ``tenant_acme:shop`` for the ``shop`` app.
+
+    It gives each tenant content types and permissions of its own
+    (``user.has_perm("tenant_acme:shop.change_order")``), through Django's own machinery.
+    """
+    return f"{schema}:{declared_app_label}"
+
+
 def table_name(connection: BaseDatabaseWrapper, schema: str, table: str) -> str:
     """The ``db_table`` of ``table`` for the tenant whose schema name is ``schema``."""
     if uses_schemas(connection):

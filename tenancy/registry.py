@@ -39,7 +39,9 @@ class TenantModels:
         self.tenant = tenant
         self.using = using
         self.classes = classes
-        self.by_label = {model._meta.label_lower: model for model in classes.values()}
+        # Both labels: the declared one ("shop.order") and the tenant's ("tenant_acme:shop.order").
+        self.by_label = {model._tenancy_declared._meta.label_lower: model for model in classes.values()}
+        self.by_label.update({model._meta.label_lower: model for model in classes.values()})
 
     def __getitem__(self, key: type[TenantModel] | str) -> type[TenantModel]:
         try:
@@ -74,7 +76,7 @@ class TenantModels:
         return self if self.classes else models_of(self.tenant)
 
     def __repr__(self) -> str:
-        return f"<TenantModels of {self.tenant!r}: {', '.join(self.by_label)}>"
+        return f"<TenantModels of {self.tenant!r}: {', '.join(model._meta.label for model in self.classes)}>"
 
     def release(self) -> None:
         # Emptied in place: tenant instances hold this very dict (see ModelCache.get).
@@ -123,8 +125,9 @@ class ModelCache:
     def _evict(self) -> None:
         size = max(int(settings.TENANCY_CACHE_SIZE), 1)
         while len(self.entries) > size:
-            _, entry = self.entries.popitem(last=False)
+            (_, schema), entry = self.entries.popitem(last=False)
             entry.release()
+            _forget_content_types(schema)
 
     def forget(self, using: str, schema: str, deleted_pk=None) -> None:
         """Drop a tenant's entry; given the pk of a deleted tenant, its classes refuse any query.
@@ -137,6 +140,7 @@ class ModelCache:
             entry = self.entries.pop((using, schema), None)
             if deleted_pk is not None:
                 self.deleted.add((using, schema, deleted_pk))
+        _forget_content_types(schema)
         if entry is None:
             return
         if deleted_pk is not None:
@@ -151,6 +155,12 @@ class ModelCache:
             self.deleted = DeletedTenants()
             while self.entries:
                 self.entries.popitem()[1].release()
+
+
+def _forget_content_types(schema: str) -> None:
+    from .contenttypes import forget_content_types  # imports tenancy.base, which imports this module
+
+    forget_content_types(schema)
 
 
 class DeletedTenants:

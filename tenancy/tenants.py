@@ -16,6 +16,7 @@ from django.db.models.signals import class_prepared, post_delete
 
 from . import naming
 from .conf import settings
+from .contenttypes import create_tenant_content_types, delete_tenant_content_types
 from .registry import TenantModels, cache, models_of
 from .schema import create_schema, drop_schema, schema_in_use
 
@@ -239,12 +240,14 @@ class AbstractTenant(models.Model):
 
     def _undo_creation(self, using: str) -> None:
         drop_schema(self, using, send_signals=False)
+        delete_tenant_content_types(self.db_schema, using)
         type(self)._base_manager.using(using).filter(pk=self.pk)._raw_delete(using)
 
     def _provision(self, using: str) -> None:
         cache.forget(using, self.db_schema)  # never reuse classes of an earlier tenant of that name
         cache.deleted.discard((using, self.db_schema, self.pk))
         create_schema(self, using)
+        create_tenant_content_types(self, using)
         self._tenancy_schema = self.db_schema
 
     def __getstate__(self):
@@ -266,11 +269,17 @@ def _refuse_atomic(using: str) -> None:
 def _drop_deleted_tenant(sender, instance, using, **kwargs):
     schema = instance.db_schema
     if connections[using].features.can_rollback_ddl:
-        drop_schema(instance, using)
+        _drop_tables_and_content_types(instance, using)
     else:
         # DROP TABLE would commit the transaction deleting the row: drop once that has committed.
-        transaction.on_commit(partial(drop_schema, instance, using), using=using)
+        transaction.on_commit(partial(_drop_tables_and_content_types, instance, using), using=using)
     transaction.on_commit(partial(cache.forget, using, schema, deleted_pk=instance.pk), using=using)
+
+
+def _drop_tables_and_content_types(tenant, using: str) -> None:
+    # Tables first: once they are gone, no row points at the content types any more.
+    drop_schema(tenant, using)
+    delete_tenant_content_types(tenant.db_schema, using)
 
 
 def _connect_tenant_model(sender, **kwargs):

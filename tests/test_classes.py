@@ -97,7 +97,8 @@ def test_class_is_a_subclass_of_the_declared_model(acme, user):
     assert isinstance(product, Product)
     assert issubclass(AcmeProduct, Product)
     assert AcmeProduct.__name__ == "Product"
-    assert AcmeProduct._meta.label == "shop.Product"
+    assert AcmeProduct._meta.label == "tenant_acme:shop.Product"  # an app label of its own (content types)
+    assert AcmeProduct._meta.model_name == "product"
 
 
 def test_exceptions_subclass_the_declared_models(acme):
