@@ -75,6 +75,24 @@ def check_databases(app_configs=None, databases=None, **kwargs):
     return errors
 
 
+@checks.register(checks.Tags.database)
+def check_router(app_configs=None, **kwargs):
+    routers = [
+        r if isinstance(r, str) else f"{type(r).__module__}.{type(r).__name__}"
+        for r in django_settings.DATABASE_ROUTERS
+    ]
+    if len(connections.settings) > 1 and "tenancy.routers.TenantRouter" not in routers:
+        return [
+            checks.Warning(
+                "Several databases are configured, but tenancy.routers.TenantRouter is not in DATABASE_ROUTERS.",
+                hint="Without it, a tenant's classes query the database Django's routers pick, not the one "
+                "their tenant is stored in. Add it first in DATABASE_ROUTERS.",
+                id="tenancy.W002",
+            )
+        ]
+    return []
+
+
 @checks.register()
 def check_installed_apps(app_configs=None, **kwargs):
     if "django.contrib.contenttypes" not in django_settings.INSTALLED_APPS:

@@ -153,6 +153,7 @@ def _build(declared, classes, schema, registry, connection):
         "_tenancy_build": True,
         "_tenancy_declared": declared,
         "_tenancy_tenant": registry.tenant,
+        "_tenancy_using": connection.alias,
         "__module__": declared.__module__,
         "__qualname__": declared.__qualname__,
         "Meta": type("Meta", (declared.Meta,), meta_attrs),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models.signals import class_prepared, post_delete
 
@@ -181,6 +181,27 @@ class AbstractTenant(models.Model):
             return getattr(self, "_tenancy_schema", None)
         return type(self).from_db(self._state.db, *loaded).db_schema
 
+    def _validate_unique_in(self, using: str) -> None:
+        """Model.validate_unique(), against the database the tenant is being saved to.
+
+        Django's own checks query the database its routers pick for the model, which is not
+        ``using`` when tenants are saved to another database.
+        """
+        unique_checks, _ = self._get_unique_checks()
+        errors: dict[str, list] = {}
+        for model_class, fields in unique_checks:
+            lookup = {name: getattr(self, self._meta.get_field(name).attname) for name in fields}
+            if any(value is None for value in lookup.values()):
+                continue
+            rows = model_class._base_manager.using(using).filter(**lookup)
+            if not self._state.adding:
+                rows = rows.exclude(pk=self.pk)
+            if rows.exists():
+                key = fields[0] if len(fields) == 1 else NON_FIELD_ERRORS
+                errors.setdefault(key, []).append(self.unique_error_message(model_class, fields))
+        if errors:
+            raise ValidationError(errors)
+
     def _check_schema_unchanged(self) -> None:
         old = self._stored_schema()
         if old and old != self.db_schema:
@@ -209,7 +230,7 @@ class AbstractTenant(models.Model):
         try:
             if connections[using].features.can_rollback_ddl:
                 with transaction.atomic(using=using):
-                    self.validate_unique()
+                    self._validate_unique_in(using)
                     self.validate_schema(using)
                     super().save(*args, using=using, **kwargs)
                     self._provision(using)
@@ -229,7 +250,7 @@ class AbstractTenant(models.Model):
         and a failure is undone by hand: the tables made so far are dropped and the row deleted.
         """
         _refuse_atomic(using)
-        self.validate_unique()
+        self._validate_unique_in(using)
         self.validate_schema(using)
         super().save(*args, using=using, **kwargs)
         try:

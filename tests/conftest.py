@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connection
+from django.db import connection, connections
 
 from tenancy.registry import cache
 from tests.shop.models import Customer
@@ -11,7 +11,9 @@ def pytest_collection_modifyitems(items):
         # MySQL cannot roll DDL back, so tests cannot run inside a transaction that is rolled back:
         # every test commits, and the tenants it made are deleted after it.
         for item in items:
-            item.add_marker(pytest.mark.django_db(transaction=True))
+            marker = item.get_closest_marker("django_db")
+            options = {**(marker.kwargs if marker else {}), "transaction": True}
+            item.add_marker(pytest.mark.django_db(**options), append=False)  # first: the closest
             item.fixturenames.append("delete_tenants")
 
 
@@ -42,7 +44,10 @@ def group(db):
 
 
 @pytest.fixture
-def delete_tenants():
+def delete_tenants(request):
     """For transactional tests: drop every tenant the test made, so the flush that follows can run."""
     yield
-    Customer.objects.all().delete()
+    marker = request.node.get_closest_marker("django_db")
+    databases = (marker.kwargs.get("databases") if marker else None) or ["default"]
+    for alias in connections if databases == "__all__" else databases:
+        Customer.objects.using(alias).all().delete()

@@ -31,6 +31,11 @@ if BACKEND == "mysql":
     pymysql.install_as_MySQLdb()
     DATABASES["default"]["TEST"]["CHARSET"] = "utf8mb4"
 
+# A second database on the same server, for tenants stored elsewhere than "default".
+DATABASES["other"] = {**DATABASES["default"], "TEST": dict(DATABASES["default"]["TEST"])}
+DATABASES["other"]["TEST"]["NAME"] = DATABASES["default"]["TEST"]["NAME"].replace("tenancy", "tenancy_other")
+DATABASE_ROUTERS = ["tenancy.routers.TenantRouter"]
+
 SECRET_KEY = "tenancy-tests"
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
