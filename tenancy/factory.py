@@ -28,12 +28,26 @@ from .base import TenantModel, declared_models
 from .contenttypes import tenant_aware_generic_foreign_key
 from .exceptions import TenancyConfigurationError
 from .fields import global_many_to_many_class
+from .relations import tenant_target
 
 if TYPE_CHECKING:
     from .tenants import AbstractTenant
 
 
-class TenantApps(Apps):
+class FallbackApps(Apps):
+    """An app registry of private models that resolves any other label in the global registry."""
+
+    def __init__(self):
+        super().__init__(installed_apps=())
+
+    def get_registered_model(self, app_label, model_name):
+        model = self.all_models[app_label].get(model_name.lower())
+        if model is None:
+            return global_apps.get_registered_model(app_label, model_name)
+        return model
+
+
+class TenantApps(FallbackApps):
     """The app registry of one tenant's classes, falling back to the global one for the rest.
 
     A tenant's class carries a tenant-qualified app label (``tenant_acme:shop``, see
@@ -43,7 +57,7 @@ class TenantApps(Apps):
 
     def __init__(self, tenant: AbstractTenant):
         self.building = True  # caches are expired once, when build_models() is done
-        super().__init__(installed_apps=())
+        super().__init__()
         # The global app configs (read only), and each tenant app label's declared app: so that
         # Options.app_config, and with it each app's default_auto_field, is the declared models'.
         self.app_configs = ChainMap({}, global_apps.app_configs)
@@ -73,12 +87,6 @@ class TenantApps(Apps):
             if include_auto_created or not model._meta.auto_created
         }
         return list(models)
-
-    def get_registered_model(self, app_label, model_name):
-        model = self.all_models[app_label].get(model_name.lower())
-        if model is None:
-            return global_apps.get_registered_model(app_label, model_name)
-        return model
 
     def get_model(self, app_label, model_name=None, require_ready=True):
         if model_name is None:
@@ -177,12 +185,6 @@ def _renamed(obj, connection, schema):
     return obj
 
 
-def _is_tenant_model(model) -> bool:
-    if isinstance(model, str):
-        return False
-    return isinstance(model, type) and issubclass(model, TenantModel)
-
-
 def _fresh_copy(obj):
     """A shallow copy of ``obj`` without the values its cached properties computed on the original."""
     obj = copy.copy(obj)
@@ -213,7 +215,7 @@ def _tenant_field(field, opts, connection, schema):
     field.remote_field = remote = _fresh_copy(remote)
     if getattr(remote, "field", None) is not None:
         remote.field = field
-    if not _is_tenant_model(remote.model) and not _names_tenant_model(remote.model, opts.app_label):
+    if remote.model != "self" and tenant_target(remote.model, opts.app_label) is None:
         # A global model is shared by every tenant: a reverse accessor on it would have to pick one
         # tenant, and would keep every tenant's classes alive. Tenant classes install none.
         if not (remote.related_name or "").endswith("+"):
@@ -231,13 +233,3 @@ def _is_generic_foreign_key(field) -> bool:
     from django.contrib.contenttypes.fields import GenericForeignKey
 
     return isinstance(field, GenericForeignKey)
-
-
-def _names_tenant_model(target, app_label: str) -> bool:
-    """Whether a lazy reference (``"self"``, ``"Model"``, ``"app.Model"``) names a tenant model."""
-    if not isinstance(target, str):
-        return False
-    if target == "self":
-        return True
-    label = target if "." in target else f"{app_label}.{target}"
-    return any(model._meta.label_lower == label.lower() for model in declared_models)

@@ -13,7 +13,7 @@ from .base import TenantModel, declared_models
 from .exceptions import TenancyConfigurationError
 
 
-def _tenant_target(target, app_label: str):
+def tenant_target(target, app_label: str):
     """The declared tenant model ``target`` refers to, or None for a global model."""
     if isinstance(target, type):
         return target if issubclass(target, TenantModel) else None
@@ -35,7 +35,7 @@ def validate_relations() -> None:
         for field in _relations(model):
             targets = [field.remote_field.model, getattr(field.remote_field, "through", None)]
             for target in filter(None, targets):
-                tenant_model = _tenant_target(target, model._meta.app_label)
+                tenant_model = tenant_target(target, model._meta.app_label)
                 if tenant_model is not None:
                     raise TenancyConfigurationError(
                         f"{model._meta.label}.{field.name} points at {tenant_model._meta.label}, a tenant "
@@ -48,7 +48,7 @@ def validate_relations() -> None:
             if not field.is_relation:
                 continue
             _check_target_exists(model, field)
-            if _tenant_target(field.remote_field.model, model._meta.app_label):
+            if tenant_target(field.remote_field.model, model._meta.app_label):
                 continue
             related_name = field.remote_field.related_name
             if field.remote_field.model == "self" or related_name is None:
@@ -64,7 +64,7 @@ def validate_relations() -> None:
 
 def _check_target_exists(model, field) -> None:
     target = field.remote_field.model
-    if not isinstance(target, str) or target == "self" or _tenant_target(target, model._meta.app_label):
+    if not isinstance(target, str) or target == "self" or tenant_target(target, model._meta.app_label):
         return
     label = target if "." in target else f"{model._meta.app_label}.{target}"
     try:

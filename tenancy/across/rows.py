@@ -10,30 +10,16 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from django.apps import apps as global_apps
-from django.apps.registry import Apps
 from django.db import NotSupportedError, models, router
 from django.db.models.base import ModelBase
 from django.db.models.fields import AutoFieldMixin
 
 from ..base import TenantModel
+from ..factory import FallbackApps, build_models
 from ..utils import get_tenant_model
 
 #: The name of the column (and of the attribute on each row) that tells a row's tenant.
 TENANT = "tenant"
-
-
-class _RowApps(Apps):
-    """The private registry of one row model; relations to global models resolve globally."""
-
-    def __init__(self):
-        super().__init__(installed_apps=())
-
-    def get_registered_model(self, app_label, model_name):
-        model = self.all_models[app_label].get(model_name.lower())
-        if model is None:
-            return global_apps.get_registered_model(app_label, model_name)
-        return model
 
 
 class _KeyColumn:
@@ -118,8 +104,6 @@ def _template(declared: type[TenantModel]) -> type[TenantModel]:
     Building classes runs no query; those of the phantom tenant are built once and kept.
     """
     if declared not in _phantom_classes:
-        from ..factory import build_models
-
         _phantom_classes.clear()
         _phantom_classes.update(build_models(_Phantom(), router.db_for_read(get_tenant_model())))
     return _phantom_classes[declared]
@@ -186,7 +170,7 @@ def row_model(model: type[TenantModel]) -> type[models.Model]:
             "Meta",
             (),
             {
-                "apps": _RowApps(),
+                "apps": FallbackApps(),  # relations to global models resolve globally
                 "app_label": opts.app_label,
                 "db_table": opts.db_table,
                 "managed": False,
