@@ -19,8 +19,26 @@ def schema_in_use(using: str, schema: str) -> bool:
         if naming.uses_schemas(connection):
             cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema])
             return cursor.fetchone() is not None
-        wanted = {naming.table_name(connection, schema, table) for table in tenant_tables(connection)}
-        return bool(wanted & set(connection.introspection.table_names(cursor)))
+        return bool(_existing_tables(cursor, connection, _prefixed_tables(connection, schema)))
+
+
+def _prefixed_tables(connection, schema: str) -> list[str]:
+    """The names of a tenant's tables where tenants have a table prefix, children first."""
+    return [naming.table_name(connection, schema, table) for table in reversed(tenant_tables(connection))]
+
+
+def _existing_tables(cursor, connection, names: list[str]) -> set[str]:
+    """Which of ``names`` are tables of the database (asked for by name, not by listing them all)."""
+    placeholders = ", ".join(["%s"] * len(names))
+    if connection.vendor == "sqlite":
+        cursor.execute(f"SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ({placeholders})", names)
+    else:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables "
+            f"WHERE table_schema = DATABASE() AND table_name IN ({placeholders})",
+            names,
+        )
+    return {row[0] for row in cursor.fetchall()}
 
 
 def create_schema(tenant, using: str) -> None:
@@ -107,8 +125,8 @@ def drop_schema(tenant, using: str, send_signals: bool = True) -> None:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute(f"DROP SCHEMA IF EXISTS {quote(schema)} CASCADE")
         else:
-            existing = set(connection.introspection.table_names(cursor))
-            names = [naming.table_name(connection, schema, table) for table in reversed(tenant_tables(connection))]
+            names = _prefixed_tables(connection, schema)
+            existing = _existing_tables(cursor, connection, names)
             names = [quote(name) for name in names if name in existing]
             if names and connection.vendor == "mysql":
                 # One statement, so that foreign keys between the tables don't dictate an order.
