@@ -70,6 +70,7 @@ class TenantApps(FallbackApps):
         if declared is not None:
             labels.append(declared._meta.app_label)
             self.app_configs.maps[0].setdefault(app_label, global_apps.app_configs.get(labels[1]))
+        labels = list(dict.fromkeys(labels))
         for label in labels:
             if model_name in self.all_models[label]:
                 raise RuntimeError(f"Conflicting '{model_name}' models in application '{label}'.")
@@ -148,11 +149,33 @@ def build_models(tenant: AbstractTenant, using: str) -> dict[type[TenantModel], 
     return classes
 
 
+def neutral_models() -> dict[type[TenantModel], type[TenantModel]]:
+    """Concrete classes of the declared models as they are in no tenant, keyed by declared model.
+
+    They carry the declared app labels and unqualified table, index and constraint names, and
+    tenancy's migration state is made of them (:mod:`tenancy.tenant_migrations.state`). They are
+    never queried.
+    """
+    registry = TenantApps(None)
+    classes = {}
+    for declared in declared_models:
+        classes[declared] = _build(declared, classes, None, registry, None)
+    registry.building = False
+    registry.clear_cache()
+    return classes
+
+
 def _build(declared, classes, schema, registry, connection):
+    """The class of ``declared`` for the tenant whose schema is ``schema`` (None: no tenant)."""
     opts = declared._meta
-    meta_attrs = {"apps": registry, "app_label": naming.app_label(schema, opts.app_label)}
+    neutral = schema is None
+    label = opts.app_label if neutral else naming.app_label(schema, opts.app_label)
+    meta_attrs = {"apps": registry, "app_label": label}
     if declared._tenancy_proxy:
         meta_attrs["proxy"] = True
+    elif neutral:
+        meta_attrs["indexes"] = [copy.deepcopy(index) for index in opts.indexes]
+        meta_attrs["constraints"] = [copy.deepcopy(constraint) for constraint in opts.constraints]
     else:
         meta_attrs["db_table"] = naming.table_name(connection, schema, opts.db_table)
         meta_attrs["indexes"] = [_renamed(index, connection, schema) for index in opts.indexes]
@@ -161,13 +184,13 @@ def _build(declared, classes, schema, registry, connection):
         "_tenancy_build": True,
         "_tenancy_declared": declared,
         "_tenancy_tenant": registry.tenant,
-        "_tenancy_using": connection.alias,
+        "_tenancy_using": None if neutral else connection.alias,
         "__module__": declared.__module__,
         "__qualname__": declared.__qualname__,
         "Meta": type("Meta", (declared.Meta,), meta_attrs),
     }
     for field in opts.local_fields + opts.local_many_to_many + opts.private_fields:
-        attrs[field.name] = _tenant_field(field, opts, connection, schema)
+        attrs[field.name] = copy.deepcopy(field) if neutral else _tenant_field(field, opts, connection, schema)
     parent = declared._tenancy_parent
     bases = (declared,) if parent is None else (declared, classes[parent])
     model = type(declared)(declared.__name__, bases, attrs)

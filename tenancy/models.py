@@ -1,11 +1,12 @@
 """Public base classes, and the default tenant model ``tenancy.Tenant``."""
 
 from django.db import models
+from django.utils import timezone
 
 from .base import TenantModel
 from .tenants import AbstractTenant, TenantManager, TenantQuerySet
 
-__all__ = ["AbstractTenant", "Tenant", "TenantManager", "TenantModel", "TenantQuerySet"]
+__all__ = ["AbstractTenant", "AppliedTenantMigration", "Tenant", "TenantManager", "TenantModel", "TenantQuerySet"]
 
 
 class Tenant(AbstractTenant):
@@ -24,3 +25,23 @@ class Tenant(AbstractTenant):
 
     def natural_key(self) -> tuple[str]:
         return (self.name,)
+
+
+class AppliedTenantMigration(models.Model):
+    """A migration applied to a tenant: ``django_migrations``, one row per tenant and migration.
+
+    It lives in the database of the tenants it describes, which is also what lets a migration of
+    a tenant and the recording of it commit together (see :mod:`tenancy.tenant_migrations`).
+    """
+
+    schema = models.CharField(max_length=63)
+    app = models.CharField(max_length=255)
+    name = models.CharField(max_length=255)
+    applied = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "tenancy_migration"
+        constraints = [models.UniqueConstraint(fields=["schema", "app", "name"], name="tenancy_migration_once")]
+
+    def __str__(self) -> str:
+        return f"{self.app}.{self.name} in {self.schema}"

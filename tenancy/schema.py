@@ -23,8 +23,13 @@ def schema_in_use(using: str, schema: str) -> bool:
 
 
 def _prefixed_tables(connection, schema: str) -> list[str]:
-    """The names of a tenant's tables where tenants have a table prefix, children first."""
-    return [naming.table_name(connection, schema, table) for table in reversed(tenant_tables(connection))]
+    """The names of a tenant's tables where tenants have a table prefix, children first; then
+    those of tables its models had earlier in their migrations, should it not be up to date."""
+    from .tenant_migrations.classify import historical_tenant_tables
+
+    tables = list(reversed(tenant_tables(connection)))
+    tables += sorted(historical_tenant_tables(connection.ops.max_name_length()) - set(tables))
+    return [naming.table_name(connection, schema, table) for table in tables]
 
 
 def _existing_tables(cursor, connection, names: list[str]) -> set[str]:

@@ -268,6 +268,7 @@ class AbstractTenant(models.Model):
         cache.forget(using, self.db_schema)  # never reuse classes of an earlier tenant of that name
         cache.deleted.discard((using, self.db_schema, self.pk))
         create_schema(self, using)
+        _record_latest_migrations(self.db_schema, using)
         create_tenant_content_types(self, using)
         self._tenancy_schema = self.db_schema
 
@@ -276,6 +277,13 @@ class AbstractTenant(models.Model):
         state.pop("_tenancy_classes", None)
         state.pop("_tenancy_entry", None)
         return state
+
+
+def _record_latest_migrations(schema: str, using: str) -> None:
+    """Record a new tenant as having every tenant migration: it was created at the latest state."""
+    from .tenant_migrations import classify, recorder
+
+    recorder.record_applied(connections[using], schema, list(classify.latest_tenant_migrations()))
 
 
 def _refuse_atomic(using: str) -> None:
@@ -299,7 +307,10 @@ def _drop_deleted_tenant(sender, instance, using, **kwargs):
 
 def _drop_tables_and_content_types(tenant, using: str) -> None:
     # Tables first: once they are gone, no row points at the content types any more.
+    from .tenant_migrations import recorder
+
     drop_schema(tenant, using)
+    recorder.forget(connections[using], tenant.db_schema)
     delete_tenant_content_types(tenant.db_schema, using)
 
 

@@ -33,3 +33,25 @@ def get_tenant_model():
             f"TENANCY_TENANT_MODEL refers to {label!r}, which is not a subclass of tenancy.models.AbstractTenant."
         )
     return model
+
+
+def find_tenants(using: str, keys: list[str] | None = None) -> list:
+    """The tenants stored in database ``using``, or those of ``keys``, ordered by primary key.
+
+    A key is a tenant's schema name, or its natural key (parts joined with ``,``). Raises
+    CommandError naming the keys no tenant has.
+    """
+    from django.core.management.base import CommandError
+
+    tenants = list(get_tenant_model()._base_manager.using(using).order_by("pk"))
+    if keys is None:
+        return tenants
+    found, missing = [], []
+    for key in keys:
+        match = next(
+            (t for t in tenants if key in (t.db_schema, ",".join(str(part) for part in t.natural_key()))), None
+        )
+        (found if match is not None else missing).append(match or key)
+    if missing:
+        raise CommandError(f"No tenant has the key or schema name {', '.join(map(repr, missing))}.")
+    return list({id(t): t for t in found}.values())

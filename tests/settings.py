@@ -44,5 +44,6 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "tenancy",
     "tests.shop",
+    "tests.evolve",
 ]
 TENANCY_TENANT_MODEL = "shop.Customer"

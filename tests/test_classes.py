@@ -8,6 +8,7 @@ from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db import connection
 
 from tenancy.exceptions import TenantModelUnavailable, TenantNotProvisioned
+from tests.evolve.models import Book, Shelf
 from tests.shop.models import (
     CheapProduct,
     Comment,
@@ -59,8 +60,10 @@ def test_models_iterates_over_every_class_of_the_tenant(acme):
         CheapProduct,
         DigitalProduct,
         Comment,
+        Shelf,
+        Book,
     }
-    assert len(acme.models) == 10
+    assert len(acme.models) == 12
     assert Order in acme.models and Timestamped not in acme.models
     with pytest.raises(KeyError, match="not a tenant model"):
         acme.models[Customer]

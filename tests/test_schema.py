@@ -22,7 +22,7 @@ def test_provisioning_sends_the_ddl_in_one_statement(db):
         Customer.objects.create(name="acme")
     ddl = [q["sql"] for q in ctx.captured_queries if "CREATE TABLE" in q["sql"]]
     assert len(ddl) == 1
-    assert ddl[0].count("CREATE TABLE") == 11
+    assert ddl[0].count("CREATE TABLE") == 13
     assert [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("CREATE SCHEMA")] == [
         'CREATE SCHEMA "tenant_acme"'
     ]

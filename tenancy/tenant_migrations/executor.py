@@ -1,0 +1,295 @@
+"""Planning tenant migrations, and applying them to many tenants.
+
+Tenants with the same applied migrations (usually all of them) form a group with one plan and
+one sequence of project states, worked out once. Each tenant is then migrated in a transaction of
+its own (on PostgreSQL and SQLite, whose DDL is transactional), which records what it applies
+first (:mod:`.recorder`): a failure rolls that tenant back and the others go on, and no
+transaction ever holds more than one tenant's locks.
+
+On PostgreSQL the SQL of each migration is worked out once per group: the migration is applied,
+with a recording schema editor, to a scratch schema made at the group's state inside a
+transaction that is rolled back, and its statements are replayed for each tenant with the schema
+name substituted. Migrations that run Python per tenant, and tenants on which the replayed SQL
+fails (a catalog that differs from the scratch schema's, e.g. a constraint of another name), are
+migrated directly instead: Django's operations, on historical models bound to the tenant.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError, connections, transaction
+from django.db.migrations.exceptions import InvalidMigrationPlan, IrreversibleError
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+
+from .. import naming
+from .. import schema as tenant_schema
+from ..operations import RunPython
+from . import recorder
+from .classify import tenant_migrations
+from .editor import tenant_schema_editor
+from .state import Binding, TenantProjectState, is_tenant_state
+
+
+@dataclass
+class Step:
+    """One migration to apply (or unapply) to a tenant, with the project state before it."""
+
+    migration: object
+    backwards: bool
+    state: object  # ProjectState, unbound
+
+    @property
+    def keys(self):
+        return recorder.keys_of(self.migration)
+
+
+@dataclass
+class Outcome:
+    schema: str
+    applied: list = field(default_factory=list)  # the steps' migrations, when it was migrated
+    error: BaseException | None = None
+    skipped: str = ""  # why nothing was done, when another process did it first
+
+
+class TenantMigrationPlanner(MigrationExecutor):
+    """Django's executor, for planning only, against one tenant group's applied migrations."""
+
+    def __init__(self, loader: MigrationLoader):  # no super().__init__(): it would load and record
+        self.connection = loader.connection
+        self.loader = loader
+        self.recorder = None
+        self.progress_callback = None
+
+
+class TenantMigrator:
+    """Migrates the tenants stored in database ``using``."""
+
+    def __init__(self, using: str = "default"):
+        self.using = using
+        self.connection = connections[using]
+        self.loader = MigrationLoader(self.connection, ignore_no_migrations=True)
+        self.tenant_keys = tenant_migrations(self.loader)
+        self._recorded: dict = {}
+
+    # Planning.
+
+    def default_targets(self) -> list[tuple[str, str]]:
+        """The latest migration of every app that has tenant migrations."""
+        apps = {app for app, _ in self.tenant_keys}
+        return [key for key in self.loader.graph.leaf_nodes() if key[0] in apps]
+
+    def planner(self, applied: frozenset) -> TenantMigrationPlanner:
+        loader = copy.copy(self.loader)
+        nodes = self.loader.graph.nodes
+        loader.applied_migrations = {
+            key: migration
+            for key, migration in nodes.items()
+            if key not in self.tenant_keys
+            or key in applied
+            or (migration.replaces and all(r in applied for r in migration.replaces))
+        }
+        return TenantMigrationPlanner(loader)
+
+    def group(self, tenants) -> dict[frozenset, list]:
+        """``tenants`` by the migrations they have (usually one group), in one query."""
+        applied = recorder.applied(self.connection, [t.db_schema for t in tenants])
+        groups = defaultdict(list)
+        for tenant in tenants:
+            groups[applied.get(tenant.db_schema, frozenset())].append(tenant)
+        return groups
+
+    def plan(self, applied: frozenset, targets=None) -> list[Step]:
+        """The steps bringing a tenant whose applied migrations are ``applied`` to ``targets``
+        (default: the latest migration of every app with tenant migrations)."""
+        targets = self.default_targets() if targets is None else targets
+        planner = self.planner(applied)
+        plan = [
+            (migration, backwards)
+            for migration, backwards in planner.migration_plan(targets)
+            if (migration.app_label, migration.name) in self.tenant_keys
+        ]
+        if not plan:
+            return []
+        directions = {backwards for _, backwards in plan}
+        if len(directions) > 1:
+            raise InvalidMigrationPlan(
+                "Migration plans with both forwards and backwards migrations are not supported.", plan
+            )
+        if not directions.pop():
+            state = planner._create_project_state(with_applied_migrations=True)
+            steps = []
+            for migration, _ in plan:
+                steps.append(Step(migration, False, state))
+                state = migration.mutate_state(state, preserve=True)
+            return steps
+        # Backwards: the state before each migration, computed as Django computes it.
+        full_plan = planner.migration_plan(self.loader.graph.leaf_nodes(), clean_start=True)
+        to_run = {m for m, _ in plan}
+        applied_set = {self.loader.graph.nodes[k] for k in planner.loader.applied_migrations}
+        states, state = {}, planner._create_project_state()
+        for migration, _ in full_plan:
+            if not to_run:
+                break
+            if migration in to_run:
+                states[migration] = state
+                state = migration.mutate_state(state, preserve=True)
+                to_run.remove(migration)
+            elif migration in applied_set:
+                migration.mutate_state(state, preserve=False)
+        return [Step(m, True, states[m]) for m, _ in plan]
+
+    # Running.
+
+    def migrate(self, tenants, targets=None, *, jobs: int = 1, fake: bool = False, progress=None) -> list[Outcome]:
+        """Bring each of ``tenants`` to ``targets`` (default: every tenant app's latest migration)."""
+        tenants = list(tenants)
+        work = []
+        for applied_set, members in self.group(tenants).items():
+            steps = self.plan(applied_set, targets)
+            if steps:
+                work.extend((tenant, steps) for tenant in members)
+        if progress is not None:
+            progress.start(len(tenants), len(tenants) - len(work))
+        if not work:
+            return []
+        if naming.uses_schemas(self.connection) and not fake:
+            for steps in {id(steps): steps for _, steps in work}.values():
+                self._record(steps)
+        if self.connection.vendor == "sqlite":
+            jobs = 1  # one writer at a time
+        if jobs <= 1:
+            outcomes = [self._migrate_one(tenant, steps, fake, progress) for tenant, steps in work]
+        else:
+            with ThreadPoolExecutor(jobs, thread_name_prefix="tenancy-migrate") as pool:
+                outcomes = list(pool.map(lambda item: self._in_thread(*item, fake, progress), work))
+        return outcomes
+
+    def _in_thread(self, tenant, steps, fake, progress):
+        try:
+            return self._migrate_one(tenant, steps, fake, progress)
+        finally:
+            connections[self.using].close()
+
+    def _migrate_one(self, tenant, steps, fake, progress) -> Outcome:
+        schema = tenant.db_schema
+        outcome = Outcome(schema)
+        try:
+            recorded = self._recorded.get(id(steps)) if not fake else None
+            if recorded is not None:
+                try:
+                    self._apply(tenant, steps, fake, recorded)
+                except DatabaseError:
+                    self._apply(tenant, steps, fake, None)  # the SQL of the scratch schema did not fit
+            else:
+                self._apply(tenant, steps, fake, None)
+            outcome.applied = [step.migration for step in steps]
+        except recorder.AlreadyMigrated as error:
+            outcome.skipped = str(error)
+        except Exception as error:  # one tenant's failure must not stop the others
+            outcome.error = error
+        if progress is not None:
+            progress.advance(outcome)
+        return outcome
+
+    def _apply(self, tenant, steps, fake, recorded) -> None:
+        connection = connections[self.using]
+        binding = Binding(connection, tenant.db_schema, tenant)
+        transactional = connection.features.can_rollback_ddl
+        editor = tenant_schema_editor(connection, binding, atomic=transactional)
+        with editor:
+            if transactional:
+                for step in steps:
+                    _record(connection, binding.schema, step)
+            for step in steps:
+                sql = recorded.get(step.migration) if recorded is not None else None
+                if sql is not None:
+                    if sql:
+                        with connection.cursor() as cursor:
+                            cursor.execute(sql.replace(f'"{self._scratch}"', f'"{binding.schema}"'))
+                elif not fake:
+                    run_tenant_operations(step, TenantProjectState.of(step.state, binding), editor)
+                if not transactional:
+                    _record(connection, binding.schema, step)
+
+    # The SQL of a plan, worked out once on PostgreSQL.
+
+    @property
+    def _scratch(self) -> str:
+        name = self.__dict__.get("scratch")
+        if name is None:
+            name = self.__dict__["scratch"] = f"tenancy_scratch_{uuid.uuid4().hex[:16]}"
+        return name
+
+    def _record(self, steps: list[Step]) -> None:
+        """Work out the SQL of each replayable step on a scratch schema, rolled back afterwards."""
+        connection = self.connection
+        binding = Binding(connection, self._scratch, None)
+        recorded = {}
+        with transaction.atomic(using=self.using):
+            with connection.cursor() as cursor:
+                cursor.execute(f"CREATE SCHEMA {connection.ops.quote_name(binding.schema)}")
+                # The tenants' current state: before the first step forwards, after it backwards.
+                current = steps[0].state
+                if steps[0].backwards:
+                    current = steps[0].migration.mutate_state(current, preserve=True)
+                start = TenantProjectState.of(current, binding)
+                models = [start.apps.get_model(*key) for key, ms in current.models.items() if is_tenant_state(ms)]
+                for statement in tenant_schema.tables_ddl(connection, models):
+                    cursor.execute(statement)
+            for step in steps:
+                editor = tenant_schema_editor(connection, binding, atomic=False, record=True)
+                with editor:
+                    run_tenant_operations(step, TenantProjectState.of(step.state, binding), editor)
+                if not _runs_python(step.migration):
+                    recorded[step.migration] = ";\n".join(editor.recorded)
+            transaction.set_rollback(True, using=self.using)
+        self._recorded[id(steps)] = recorded
+
+
+def run_tenant_operations(step: Step, state, editor) -> None:
+    """Migration.apply() or unapply() of ``step``, whose operations that are not per tenant only
+    change the state (they ran in the global pass)."""
+    migration, app_label = step.migration, step.migration.app_label
+    pairs = []  # (operation, state before it, state after it)
+    for operation in migration.operations:
+        if step.backwards and not operation.reversible:
+            raise IrreversibleError(f"Operation {operation} in {migration} is not reversible")
+        before = state
+        state = state.clone()
+        operation.state_forwards(app_label, state)
+        if getattr(operation, "tenancy_per_tenant", False):
+            pairs.append((operation, before, state))
+    for operation, before, after in reversed(pairs) if step.backwards else pairs:
+        atomic = operation.atomic or (migration.atomic and operation.atomic is not False)
+        with transaction.atomic(editor.connection.alias) if atomic and not editor.atomic_migration else nullcontext():
+            if step.backwards:
+                operation.database_backwards(app_label, editor, after, before)
+            else:
+                operation.database_forwards(app_label, editor, before, after)
+
+
+def _record(connection, schema: str, step: Step) -> None:
+    if step.backwards:
+        recorder.record_unapplied(connection, schema, step.keys)
+    else:
+        recorder.record_applied(connection, schema, step.keys)
+
+
+def _runs_python(migration) -> bool:
+    from django.db import migrations
+
+    def ops(operations):
+        for operation in operations:
+            if isinstance(operation, migrations.SeparateDatabaseAndState):
+                yield from ops(operation.database_operations)
+            else:
+                yield operation
+
+    return any(isinstance(operation, RunPython) for operation in ops(migration.operations))
