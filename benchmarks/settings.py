@@ -40,3 +40,7 @@ INSTALLED_APPS = [
 ]
 TENANCY_TENANT_MODEL = "shared.Customer"
 TENANCY_CACHE_SIZE = 1000
+
+# bench_migrate.py gives the CRM app migrations in a temporary package of its own.
+if os.environ.get("BENCH_CRM_MIGRATIONS"):
+    MIGRATION_MODULES = {"crm": os.environ["BENCH_CRM_MIGRATIONS"]}

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.migrations.exceptions import InvalidMigrationPlan, IrreversibleError
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
@@ -56,6 +56,7 @@ class Outcome:
     applied: list = field(default_factory=list)  # the steps' migrations, when it was migrated
     error: BaseException | None = None
     skipped: str = ""  # why nothing was done, when another process did it first
+    replayed: bool = False  # migrated by the SQL worked out once, in one round trip
 
 
 class TenantMigrationPlanner(MigrationExecutor):
@@ -184,9 +185,15 @@ class TenantMigrator:
             recorded = self._recorded.get(id(steps)) if not fake else None
             if recorded is not None:
                 try:
-                    self._apply(tenant, steps, fake, recorded)
+                    if self._replay(tenant, steps, recorded):
+                        outcome.replayed = True
+                    else:
+                        self._apply(tenant, steps, fake, recorded)
                 except DatabaseError:
-                    self._apply(tenant, steps, fake, None)  # the SQL of the scratch schema did not fit
+                    # The scratch schema's SQL did not fit this tenant (whose catalog differs from
+                    # it, or whose data makes a statement fail): migrate it directly, introspecting.
+                    outcome.replayed = False
+                    self._apply(tenant, steps, fake, None)
             else:
                 self._apply(tenant, steps, fake, None)
             outcome.applied = [step.migration for step in steps]
@@ -197,6 +204,24 @@ class TenantMigrator:
         if progress is not None:
             progress.advance(outcome)
         return outcome
+
+    def _replay(self, tenant, steps, recorded) -> bool:
+        """Migrate ``tenant`` forwards with the recorded SQL alone, in a single round trip (which
+        PostgreSQL runs as one transaction); False when the plan has steps that cannot be replayed."""
+        connection = connections[self.using]
+        if connection.in_atomic_block or any(s.backwards or s.migration not in recorded for s in steps):
+            return False
+        schema = tenant.db_schema
+        statements = [recorder.applied_sql(connection, schema, [key for step in steps for key in step.keys])]
+        statements += [recorded[s.migration].replace(f'"{self._scratch}"', f'"{schema}"') for s in steps]
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(";\n".join(filter(None, statements)))
+        except IntegrityError as error:
+            if recorder.UNIQUE in str(error):
+                raise recorder.AlreadyMigrated(f"{schema} was migrated by another process meanwhile") from error
+            raise
+        return True
 
     def _apply(self, tenant, steps, fake, recorded) -> None:
         connection = connections[self.using]

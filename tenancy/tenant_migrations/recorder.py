@@ -15,6 +15,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 TABLE = "tenancy_migration"
+UNIQUE = "tenancy_migration_once"  # the name of its unique constraint on (schema, app, name)
 Key = tuple[str, str]
 
 
@@ -74,6 +75,16 @@ def record_applied(connection, schema: str, keys: list[Key]) -> None:
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {rows}", params)
     except IntegrityError as error:
         raise AlreadyMigrated(f"{schema} was migrated by another process meanwhile") from error
+
+
+def applied_sql(connection, schema: str, keys: list[Key]) -> str:
+    """The INSERT of record_applied(), with its values inlined (for sending along with DDL)."""
+    value = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(keys))
+    params = [p for app, name in keys for p in (schema, app, name, value)]
+    columns = _columns(connection, "schema", "app", "name", "applied")
+    table = connection.ops.quote_name(TABLE)
+    return connection.ops.compose_sql(f"INSERT INTO {table} ({columns}) VALUES {rows}", params)
 
 
 def record_unapplied(connection, schema: str, keys: list[Key]) -> None:
