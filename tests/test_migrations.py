@@ -234,3 +234,25 @@ def test_a_tenant_whose_catalog_differs_is_migrated_directly():
     # Django's own RemoveConstraint fails on it too; the tenant is left as it was.
     assert "evolve_book_title_nonempty" in str(outcomes["tenant_globex"].error)
     assert applied(globex) == EVOLVE[:3]
+
+
+def test_showmigrations_summarizes_tenants_and_lists_one():
+    Customer.objects.create(name="acme")
+    Customer.objects.create(name="globex")
+    migrate("evolve", "0002", tenant=["globex"])
+    out = StringIO()
+    call_command("showmigrations", stdout=out)
+    text = out.getvalue()
+    assert "Tenants:\n" in text
+    assert "  1 of 2 tenant(s) up to date (tenant_acme)" in text
+    assert "  1 of 2 tenant(s) 2 to apply: evolve.0003_shelves, evolve.0004_cleanup (tenant_globex)" in text
+
+    out = StringIO()
+    call_command("showmigrations", "evolve", tenant=["globex"], stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Tenant globex (tenant_globex):",
+        " [X] evolve.0001_initial",
+        " [X] evolve.0002_publisher_and_fields",
+        " [ ] evolve.0003_shelves",
+        " [ ] evolve.0004_cleanup",
+    ]

@@ -79,6 +79,12 @@ class Command(DjangoMigrate):
             self.stdout.write(self.style.MIGRATE_HEADING("Migrating tenants:"))
         progress = Progress(self.stdout._out, bar=None if verbosity >= 1 else False) if verbosity >= 1 else None
         outcomes = migrator.migrate(tenants, targets, jobs=options["jobs"], fake=options["fake"], progress=progress)
+        if not options["tenant_keys"]:
+            # Tenants created meanwhile by a process running older code may be behind: once more.
+            seen = {tenant.pk for tenant in tenants}
+            newcomers = [tenant for tenant in find_tenants(database) if tenant.pk not in seen]
+            tenants += newcomers
+            outcomes += migrator.migrate(newcomers, targets, jobs=options["jobs"], fake=options["fake"])
         if progress is not None:
             progress.finish()
         failed = [o for o in outcomes if o.error is not None]
