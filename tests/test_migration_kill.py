@@ -42,10 +42,9 @@ def quiet(*args, **options):
 
 
 def start_migrate() -> subprocess.Popen:
-    settings = connection.settings_dict
-    url = f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    db = connection.settings_dict
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "TENANCY_TEST_BACKEND": "postgresql"}
-    env["DATABASE_URL"] = url
+    env["DATABASE_URL"] = f"postgres://{db['USER'] or 'postgres'}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
     return subprocess.Popen(
         [sys.executable, "-m", "django", "migrate", "--tenants-only", "-v", "0"],
         cwd=ROOT,
