@@ -55,13 +55,9 @@ def create_tenants(model, prefix: str, count: int, batch: int = 50) -> list:
     return tenants
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--tenants", type=int, default=1000, help="tenants migrated by each side (default 1000)")
-    parser.add_argument("--jobs", type=int, default=1, help="migrate --jobs (default 1)")
-    parser.add_argument("--profile", action="store_true", help="print a cProfile of the timed migrate")
-    args = parser.parse_args()
-
+def setup_with_crm_migrations(script: str) -> Path:
+    """Set the benchmark up on PostgreSQL with the CRM app's initial migration, written by
+    makemigrations into a temporary package; return the folder the package is in."""
     os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     folder = Path(tempfile.mkdtemp(prefix="tenancy-bench-"))
     (folder / PACKAGE).mkdir()
@@ -70,20 +66,42 @@ def main() -> None:
     os.environ["BENCH_CRM_MIGRATIONS"] = PACKAGE
     harness.setup()
     if harness.vendor() != "postgresql":
-        raise SystemExit("bench_migrate.py needs PostgreSQL: set DATABASE_URL=postgres://...")
-    harness.describe("bench_migrate.py", sys.argv[1:])
+        raise SystemExit(f"{script} needs PostgreSQL: set DATABASE_URL=postgres://...")
+    harness.describe(script, sys.argv[1:])
 
     from django.core.management import call_command
-    from django.db import connection
 
-    from benchmarks.shared.models import Customer
-    from tenancy.tenant_migrations import classify, recorder
-    from tenancy.tenant_migrations.executor import TenantMigrator
+    from tenancy.tenant_migrations import classify
 
     quiet = {"stdout": StringIO(), "stderr": StringIO(), "verbosity": 0}
     call_command("makemigrations", "crm", **quiet)
     call_command("migrate", **quiet)
     classify.latest_tenant_migrations.cache_clear()
+    return folder
+
+
+def add_second_migration(folder: Path) -> None:
+    from tenancy.tenant_migrations import classify
+
+    (folder / PACKAGE / "0002_task_estimate.py").write_text(SECOND_MIGRATION)
+    classify.latest_tenant_migrations.cache_clear()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tenants", type=int, default=1000, help="tenants migrated by each side (default 1000)")
+    parser.add_argument("--jobs", type=int, default=1, help="migrate --jobs (default 1)")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the timed migrate")
+    args = parser.parse_args()
+
+    folder = setup_with_crm_migrations("bench_migrate.py")
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from benchmarks.shared.models import Customer
+    from tenancy.tenant_migrations import recorder
+    from tenancy.tenant_migrations.executor import TenantMigrator
 
     started = time.perf_counter()
     tenants = create_tenants(Customer, "m", args.tenants)
@@ -91,8 +109,7 @@ def main() -> None:
     provisioning = time.perf_counter() - started
     print(f"created {2 * args.tenants} tenants at crm.0001 in {provisioning:.1f} s")
 
-    (folder / PACKAGE / "0002_task_estimate.py").write_text(SECOND_MIGRATION)
-    classify.latest_tenant_migrations.cache_clear()
+    add_second_migration(folder)
 
     # The floor's statements: the migration's SQL for one schema, as tenancy works it out.
     migrator = TenantMigrator()
