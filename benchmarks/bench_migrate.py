@@ -92,6 +92,10 @@ def main() -> None:
     parser.add_argument("--tenants", type=int, default=1000, help="tenants migrated by each side (default 1000)")
     parser.add_argument("--jobs", type=int, default=1, help="migrate --jobs (default 1)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the timed migrate")
+    parser.add_argument("--sort", default="cumulative", help="the cProfile's order (default cumulative)")
+    parser.add_argument(
+        "--peer", action="store_true", help="also run django-tenants' migrate_schemas on as many tenants (slow)"
+    )
     args = parser.parse_args()
 
     folder = setup_with_crm_migrations("bench_migrate.py")
@@ -142,7 +146,7 @@ def main() -> None:
         import pstats
 
         profiler.disable()
-        pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(25)
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.sort).print_stats(30)
     states = recorder.applied(connection, [t.db_schema for t in tenants])
     assert all(("crm", "0002_task_estimate") in states[t.db_schema] for t in tenants), "not every tenant migrated"
     cursor.execute(
@@ -156,6 +160,29 @@ def main() -> None:
     started = time.perf_counter()
     call_command("migrate", stdout=StringIO(), stderr=StringIO(), verbosity=0)
     noop_all = time.perf_counter() - started
+
+    peer_rows = []
+    if args.peer:
+        connection.close()
+        peer = harness.run_peer("migrate", "--tenants", str(args.tenants))
+        peer_noop = harness.run_peer("noop", "--tenants", str(args.tenants))
+        for name, run in (("standard", peer["standard"]), ("multiprocessing", peer["multiprocessing"])):
+            peer_rows.append(
+                [
+                    f"django-tenants {peer['django_tenants']}: migrate_schemas, {name} executor",
+                    f"{run['total_s']:.2f} s",
+                    f"{run['ms_per_tenant']:.2f} ms",
+                    f"{run['total_s'] / floor:.1f}x",
+                ]
+            )
+        peer_rows.append(
+            [
+                "django-tenants: migrate_schemas, nothing to apply",
+                f"{peer_noop['total_s']:.2f} s",
+                f"{peer_noop['ms_per_tenant']:.2f} ms",
+                "",
+            ]
+        )
 
     n = args.tenants
     print(f"{n} tenants each side; the migration is {statements} statements per tenant:")
@@ -173,6 +200,7 @@ def main() -> None:
             ["psycopg2: the same SQL, one round trip per schema", f"{floor:.2f} s", harness.ms(floor / n), "1.00x"],
             ["tenancy: migrate --tenants-only, nothing to apply", f"{noop:.2f} s", harness.ms(noop / n), ""],
             ["tenancy: migrate (global apps too), nothing to apply", f"{noop_all:.2f} s", harness.ms(noop_all / n), ""],
+            *peer_rows,
         ],
     )
     print(f"\nmigrate / floor: {migrate / floor:.2f}x")

@@ -216,3 +216,17 @@ def rss_bytes() -> int:
 
 def verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
+
+
+def run_peer(*args: str) -> dict:
+    """Run the django-tenants peer (benchmarks/peer_django_tenants/run.py) on the same server and
+    return the JSON object it prints last; its progress goes to stderr as it runs."""
+    import json
+    import subprocess
+
+    from django.conf import settings
+
+    command = [sys.executable, str(ROOT / "benchmarks" / "peer_django_tenants" / "run.py"), *args]
+    command += ["--database-url", settings.DATABASE_URL]
+    output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])

@@ -16,6 +16,13 @@ DEFAULTS = {
     "TENANCY_CACHE_SIZE": 100,
     # The prefix of a tenant's schema name (PostgreSQL) or table prefix (other backends).
     "TENANCY_SCHEMA_PREFIX": "tenant_",
+    # PostgreSQL: how many schemas to keep prepared for new tenants (see tenancy.pool); 0: no pool,
+    # every tenant's tables are created when it is.
+    "TENANCY_POOL_SIZE": 0,
+    # How the pool is refilled once a new tenant took a schema from it (or found none): "thread",
+    # in a background thread of the process, after the tenant's transaction commits; "off", only
+    # by `manage.py tenancy_pool --fill` (or tenancy.pool.fill_pool()).
+    "TENANCY_POOL_REFILL": "thread",
 }
 
 

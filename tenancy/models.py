@@ -6,7 +6,15 @@ from django.utils import timezone
 from .base import TenantModel
 from .tenants import AbstractTenant, TenantManager, TenantQuerySet
 
-__all__ = ["AbstractTenant", "AppliedTenantMigration", "Tenant", "TenantManager", "TenantModel", "TenantQuerySet"]
+__all__ = [
+    "AbstractTenant",
+    "AppliedTenantMigration",
+    "PooledSchema",
+    "Tenant",
+    "TenantManager",
+    "TenantModel",
+    "TenantQuerySet",
+]
 
 
 class Tenant(AbstractTenant):
@@ -45,3 +53,24 @@ class AppliedTenantMigration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.app}.{self.name} in {self.schema}"
+
+
+class PooledSchema(models.Model):
+    """A schema prepared for a future tenant (PostgreSQL, ``TENANCY_POOL_SIZE``): see :mod:`tenancy.pool`.
+
+    The row, the schema ``name`` with all the tables of a tenant, and its rows in
+    ``tenancy_migration`` are created in one transaction, and handed to a new tenant (or dropped)
+    in one: a row is there exactly while its schema is ready. ``fingerprint`` identifies the
+    tables and migrations the schema was made with; only a schema of the current one is handed out.
+    """
+
+    name = models.CharField(max_length=63, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "tenancy_pooled_schema"
+        indexes = [models.Index(fields=["fingerprint", "id"], name="tenancy_pool_ready")]
+
+    def __str__(self) -> str:
+        return self.name

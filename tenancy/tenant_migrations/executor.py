@@ -237,14 +237,18 @@ class TenantMigrator:
             if transactional:
                 for step in steps:
                     _record(connection, binding.schema, step)
+            state = None  # the bound state a forwards step ended at, for the next one
             for step in steps:
                 sql = recorded.get(step.migration) if recorded is not None else None
                 if sql is not None:
+                    state = None
                     if sql:
                         with connection.cursor() as cursor:
                             cursor.execute(sql.replace(f'"{self._scratch}"', f'"{binding.schema}"'))
                 elif not fake:
-                    run_tenant_operations(step, TenantProjectState.of(step.state, binding), editor)
+                    state = run_tenant_operations(step, state or TenantProjectState.of(step.state, binding), editor)
+                    if step.backwards:
+                        state = None
                 if not transactional:
                     _record(connection, binding.schema, step)
 
@@ -271,21 +275,24 @@ class TenantMigrator:
                     current = steps[0].migration.mutate_state(current, preserve=True)
                 start = TenantProjectState.of(current, binding)
                 models = [start.apps.get_model(*key) for key, ms in current.models.items() if is_tenant_state(ms)]
-                for statement in tenant_schema.tables_ddl(connection, models):
-                    cursor.execute(statement)
+                cursor.execute(";\n".join(tenant_schema.tables_ddl(connection, models)))
+            state = start if not steps[0].backwards else None
             for step in steps:
                 editor = tenant_schema_editor(connection, binding, atomic=False, record=True)
                 with editor:
-                    run_tenant_operations(step, TenantProjectState.of(step.state, binding), editor)
+                    # Forwards, each step starts where the previous one ended: rendered already.
+                    state = run_tenant_operations(step, state or TenantProjectState.of(step.state, binding), editor)
+                    if step.backwards:
+                        state = None
                 if not _runs_python(step.migration):
                     recorded[step.migration] = ";\n".join(editor.recorded)
             transaction.set_rollback(True, using=self.using)
         self._recorded[id(steps)] = recorded
 
 
-def run_tenant_operations(step: Step, state, editor) -> None:
+def run_tenant_operations(step: Step, state, editor):
     """Migration.apply() or unapply() of ``step``, whose operations that are not per tenant only
-    change the state (they ran in the global pass)."""
+    change the state (they ran in the global pass). Returns the state after the migration."""
     migration, app_label = step.migration, step.migration.app_label
     pairs = []  # (operation, state before it, state after it)
     for operation in migration.operations:
@@ -303,6 +310,7 @@ def run_tenant_operations(step: Step, state, editor) -> None:
                 operation.database_backwards(app_label, editor, after, before)
             else:
                 operation.database_forwards(app_label, editor, before, after)
+    return state
 
 
 def _record(connection, schema: str, step: Step) -> None:
