@@ -256,3 +256,17 @@ def test_showmigrations_summarizes_tenants_and_lists_one():
         " [ ] evolve.0003_shelves",
         " [ ] evolve.0004_cleanup",
     ]
+
+
+def test_squashed_migrations_provision_migrate_and_unapply(settings):
+    settings.MIGRATION_MODULES = {"evolve": "tests.evolve.squashed"}
+    squashed = sorted([*EVOLVE, ("evolve", "0001_squashed_0002")])
+    acme = Customer.objects.create(name="acme")
+    fresh = catalog(acme)
+    assert applied(acme) == squashed  # the squashed migration, and those it replaces
+
+    migrate("evolve", "zero", tenant=["acme"])
+    assert applied(acme) == []
+    migrate(tenant=["acme"])
+    assert applied(acme) == squashed
+    assert catalog(acme) == fresh
