@@ -270,3 +270,34 @@ def test_squashed_migrations_provision_migrate_and_unapply(settings):
     migrate(tenant=["acme"])
     assert applied(acme) == squashed
     assert catalog(acme) == fresh
+
+
+def test_check_exits_non_zero_while_a_tenant_is_behind():
+    Customer.objects.create(name="acme")
+    migrate(check_unapplied=True, tenants_only=True)  # up to date: returns
+    migrate("evolve", "0003", tenant=["acme"])
+    with pytest.raises(SystemExit):
+        migrate(check_unapplied=True, tenants_only=True)
+
+
+def test_progress_lines_and_bar():
+    from tenancy.tenant_migrations.executor import Outcome
+    from tenancy.tenant_migrations.progress import Progress
+
+    log = StringIO()
+    progress = Progress(log, bar=False, interval=0)
+    progress.start(3, up_to_date=1)
+    progress.advance(Outcome("tenant_a"))
+    progress.advance(Outcome("tenant_b", error=RuntimeError("boom")))
+    lines = log.getvalue().splitlines()
+    assert lines[0] == "1 of 3 tenants are up to date."
+    assert re.fullmatch(r"2/3 tenants  [\d.]+/s  ETA \d:\d\d:\d\d", lines[1])
+    assert lines[2] == "  FAILED tenant_b: RuntimeError: boom"
+    assert re.fullmatch(r"3/3 tenants  [\d.]+/s  ETA 0:00:00  1 failed", lines[3])
+
+    screen = StringIO()
+    progress = Progress(screen, bar=True, width=10)
+    progress.start(4)
+    progress.advance(Outcome("tenant_a"))
+    progress.finish()
+    assert screen.getvalue().startswith("\r[##........] 1/4 tenants") and screen.getvalue().endswith("\n")
