@@ -46,17 +46,41 @@ def _existing_tables(cursor, connection, names: list[str]) -> set[str]:
     return {row[0] for row in cursor.fetchall()}
 
 
-def create_schema(tenant, using: str) -> None:
-    """Create ``tenant``'s schema and every table of its models, sending the creation signals."""
+def tables_exist(connection, schema: str, db_tables: list[str]) -> bool:
+    """Whether the tenant whose schema is ``schema`` has all of ``db_tables`` (its classes' names)."""
+    names = {naming.unqualified(connection, table) for table in db_tables}
+    with connection.cursor() as cursor:
+        if naming.uses_schemas(connection):
+            cursor.execute(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = %s AND tablename = ANY(%s)", [schema, list(names)]
+            )
+            return cursor.fetchone()[0] == len(names)
+        return len(_existing_tables(cursor, connection, list(names))) == len(names)
+
+
+def create_schema(tenant, using: str) -> bool:
+    """Create ``tenant``'s schema and every table of its models, sending the creation signals.
+
+    With the pool of prepared schemas (:mod:`tenancy.pool`), a pooled schema, whose tables exist
+    already, becomes the tenant's instead, when there is one: returns whether it did. The tenant's
+    recorder rows then exist too.
+    """
     connection = connections[using]
     sender, schema = type(tenant), tenant.db_schema
     signals.pre_schema_creation.send(sender=sender, tenant=tenant, using=using)
+    pooled = False
     if naming.uses_schemas(connection):
-        with connection.cursor() as cursor:
-            cursor.execute(f"CREATE SCHEMA {connection.ops.quote_name(schema)}")
+        from . import pool
+
+        pooled = pool.enabled(using) and pool.claim(using, schema)
+        if not pooled:
+            with connection.cursor() as cursor:
+                cursor.execute(f"CREATE SCHEMA {connection.ops.quote_name(schema)}")
     signals.post_schema_creation.send(sender=sender, tenant=tenant, using=using)
     signals.pre_models_creation.send(sender=sender, tenant=tenant, using=using)
-    if naming.uses_schemas(connection):
+    if pooled:
+        pass
+    elif naming.uses_schemas(connection):
         # One round trip, and no need to build the tenant's classes first.
         with connection.cursor() as cursor:
             cursor.execute(ddl_template(using).replace(TEMPLATE_SCHEMA, schema))
@@ -65,6 +89,7 @@ def create_schema(tenant, using: str) -> None:
             with connection.cursor() as cursor:
                 cursor.execute(statement)
     signals.post_models_creation.send(sender=sender, tenant=tenant, using=using)
+    return pooled
 
 
 def tables_ddl(connection, models) -> list[str]:

@@ -301,3 +301,21 @@ def test_progress_lines_and_bar():
     progress.advance(Outcome("tenant_a"))
     progress.finish()
     assert screen.getvalue().startswith("\r[##........] 1/4 tenants") and screen.getvalue().endswith("\n")
+
+
+def test_fake_initial_records_a_tenant_whose_tables_exist():
+    acme = Customer.objects.create(name="acme")
+    fresh = catalog(acme)
+    shop = [("shop", "0002_tenant_models")]
+    # As if acme had been created before shop had tenant migrations: tables, and no record of them.
+    execute("DELETE FROM tenancy_migration WHERE app = 'shop'")
+    with pytest.raises(CommandError, match="1 tenant"):
+        migrate("shop", tenant=["acme"])  # creating tables that exist fails, and is rolled back
+    assert applied(acme, "shop") == []
+    migrate("shop", tenant=["acme"], fake_initial=True)
+    assert applied(acme, "shop") == shop
+    assert catalog(acme) == fresh
+    # Where the tables are not all there, --fake-initial runs the migration as usual.
+    migrate("evolve", "zero", tenant=["acme"])
+    migrate("evolve", tenant=["acme"], fake_initial=True)
+    assert applied(acme) == EVOLVE and catalog(acme) == fresh

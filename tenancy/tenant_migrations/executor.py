@@ -27,6 +27,7 @@ from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.migrations.exceptions import InvalidMigrationPlan, IrreversibleError
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations.models import CreateModel
 
 from .. import naming
 from .. import schema as tenant_schema
@@ -153,8 +154,11 @@ class TenantMigrator:
 
     # Running.
 
-    def migrate(self, tenants, targets=None, *, jobs: int = 1, fake: bool = False, progress=None) -> list[Outcome]:
+    def migrate(
+        self, tenants, targets=None, *, jobs: int = 1, fake: bool = False, fake_initial: bool = False, progress=None
+    ) -> list[Outcome]:
         """Bring each of ``tenants`` to ``targets`` (default: every tenant app's latest migration)."""
+        self.fake, self.fake_initial = fake, fake_initial
         tenants = list(tenants)
         work = []
         for applied_set, members in self.group(tenants).items():
@@ -165,42 +169,42 @@ class TenantMigrator:
             progress.start(len(tenants), len(tenants) - len(work))
         if not work:
             return []
-        if naming.uses_schemas(self.connection) and not fake:
+        if naming.uses_schemas(self.connection) and not (fake or fake_initial):
             for steps in {id(steps): steps for _, steps in work}.values():
                 self._record(steps)
         if self.connection.vendor == "sqlite":
             jobs = 1  # one writer at a time
         if jobs <= 1:
-            outcomes = [self._migrate_one(tenant, steps, fake, progress) for tenant, steps in work]
+            outcomes = [self._migrate_one(tenant, steps, progress) for tenant, steps in work]
         else:
             with ThreadPoolExecutor(jobs, thread_name_prefix="tenancy-migrate") as pool:
-                outcomes = list(pool.map(lambda item: self._in_thread(*item, fake, progress), work))
+                outcomes = list(pool.map(lambda item: self._in_thread(*item, progress), work))
         return outcomes
 
-    def _in_thread(self, tenant, steps, fake, progress):
+    def _in_thread(self, tenant, steps, progress):
         try:
-            return self._migrate_one(tenant, steps, fake, progress)
+            return self._migrate_one(tenant, steps, progress)
         finally:
             connections[self.using].close()
 
-    def _migrate_one(self, tenant, steps, fake, progress) -> Outcome:
+    def _migrate_one(self, tenant, steps, progress) -> Outcome:
         schema = tenant.db_schema
         outcome = Outcome(schema)
         try:
-            recorded = self._recorded.get(id(steps)) if not fake else None
+            recorded = self._recorded.get(id(steps))
             if recorded is not None:
                 try:
                     if self._replay(tenant, steps, recorded):
                         outcome.replayed = True
                     else:
-                        self._apply(tenant, steps, fake, recorded)
+                        self._apply(tenant, steps, recorded)
                 except DatabaseError:
                     # The scratch schema's SQL did not fit this tenant (whose catalog differs from
                     # it, or whose data makes a statement fail): migrate it directly, introspecting.
                     outcome.replayed = False
-                    self._apply(tenant, steps, fake, None)
+                    self._apply(tenant, steps, None)
             else:
-                self._apply(tenant, steps, fake, None)
+                self._apply(tenant, steps, None)
             outcome.applied = [step.migration for step in steps]
         except recorder.AlreadyMigrated as error:
             outcome.skipped = str(error)
@@ -228,7 +232,7 @@ class TenantMigrator:
             raise
         return True
 
-    def _apply(self, tenant, steps, fake, recorded) -> None:
+    def _apply(self, tenant, steps, recorded) -> None:
         connection = connections[self.using]
         binding = Binding(connection, tenant.db_schema, tenant)
         transactional = connection.features.can_rollback_ddl
@@ -245,12 +249,28 @@ class TenantMigrator:
                     if sql:
                         with connection.cursor() as cursor:
                             cursor.execute(sql.replace(f'"{self._scratch}"', f'"{binding.schema}"'))
-                elif not fake:
+                elif not (self.fake or self.fake_initial and self._soft_applied(step, binding)):
                     state = run_tenant_operations(step, state or TenantProjectState.of(step.state, binding), editor)
                     if step.backwards:
                         state = None
                 if not transactional:
                     _record(connection, binding.schema, step)
+
+    def _soft_applied(self, step: Step, binding: Binding) -> bool:
+        """Whether the tables a migration creates for the tenant all exist already
+        (``--fake-initial``): true of a tenant created before its app had tenant migrations,
+        whose tables came from the models. Such a migration is the first to create tenant models,
+        but not always its app's initial one (the app may have global models)."""
+        if step.backwards:
+            return False
+        state = TenantProjectState.of(step.migration.mutate_state(step.state, preserve=True), binding)
+        app_label = step.migration.app_label
+        tables = [
+            state.apps.get_model(app_label, op.name)._meta.db_table
+            for op in step.migration.operations
+            if isinstance(op, CreateModel) and getattr(op, "tenancy_per_tenant", False) and not op.options.get("proxy")
+        ]
+        return bool(tables) and tenant_schema.tables_exist(binding.connection, binding.schema, tables)
 
     # The SQL of a plan, worked out once on PostgreSQL.
 

@@ -78,13 +78,14 @@ class Command(DjangoMigrate):
         if verbosity >= 1:
             self.stdout.write(self.style.MIGRATE_HEADING("Migrating tenants:"))
         progress = Progress(self.stdout._out, bar=None if verbosity >= 1 else False) if verbosity >= 1 else None
-        outcomes = migrator.migrate(tenants, targets, jobs=options["jobs"], fake=options["fake"], progress=progress)
+        how = {"jobs": options["jobs"], "fake": options["fake"], "fake_initial": options["fake_initial"]}
+        outcomes = migrator.migrate(tenants, targets, progress=progress, **how)
         if not options["tenant_keys"]:
             # Tenants created meanwhile by a process running older code may be behind: once more.
             seen = {tenant.pk for tenant in tenants}
             newcomers = [tenant for tenant in find_tenants(database) if tenant.pk not in seen]
             tenants += newcomers
-            outcomes += migrator.migrate(newcomers, targets, jobs=options["jobs"], fake=options["fake"])
+            outcomes += migrator.migrate(newcomers, targets, **how)
         if progress is not None:
             progress.finish()
         failed = [o for o in outcomes if o.error is not None]
