@@ -17,9 +17,9 @@ migrated directly instead: Django's operations, on historical models bound to th
 from __future__ import annotations
 
 import copy
+import threading
 import uuid
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
@@ -175,17 +175,31 @@ class TenantMigrator:
         if self.connection.vendor == "sqlite":
             jobs = 1  # one writer at a time
         if jobs <= 1:
-            outcomes = [self._migrate_one(tenant, steps, progress) for tenant, steps in work]
-        else:
-            with ThreadPoolExecutor(jobs, thread_name_prefix="tenancy-migrate") as pool:
-                outcomes = list(pool.map(lambda item: self._in_thread(*item, progress), work))
-        return outcomes
+            return [self._migrate_one(tenant, steps, progress) for tenant, steps in work]
+        return self._in_threads(work, jobs, progress)
 
-    def _in_thread(self, tenant, steps, progress):
-        try:
-            return self._migrate_one(tenant, steps, progress)
-        finally:
-            connections[self.using].close()
+    def _in_threads(self, work, jobs: int, progress) -> list[Outcome]:
+        """Migrate with ``jobs`` threads, each on a connection of its own for all its tenants."""
+        items, lock = iter(enumerate(work)), threading.Lock()
+        outcomes: list = [None] * len(work)
+
+        def worker():
+            try:
+                while True:
+                    with lock:
+                        index, (tenant, steps) = next(items, (None, (None, None)))
+                    if index is None:
+                        return
+                    outcomes[index] = self._migrate_one(tenant, steps, progress)
+            finally:
+                connections[self.using].close()
+
+        threads = [threading.Thread(target=worker, name=f"tenancy-migrate-{i}") for i in range(jobs)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return outcomes
 
     def _migrate_one(self, tenant, steps, progress) -> Outcome:
         schema = tenant.db_schema
