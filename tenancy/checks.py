@@ -56,6 +56,27 @@ def check_settings(app_configs=None, **kwargs):
                 id="tenancy.E004",
             )
         )
+    pool_size = settings.TENANCY_POOL_SIZE
+    if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 0:
+        errors.append(
+            checks.Error(
+                f"TENANCY_POOL_SIZE must be an integer, 0 or more, not {pool_size!r}.",
+                hint="It is how many prepared schemas new tenants can take theirs from (PostgreSQL); 0: none.",
+                id="tenancy.E006",
+            )
+        )
+    from .pool import REFILL_MODES
+
+    if settings.TENANCY_POOL_REFILL not in REFILL_MODES:
+        errors.append(
+            checks.Error(
+                f"TENANCY_POOL_REFILL must be one of {', '.join(map(repr, REFILL_MODES))}, "
+                f"not {settings.TENANCY_POOL_REFILL!r}.",
+                hint='"thread" refills the pool in a background thread after a tenant took a schema from it; '
+                '"off" leaves it to `manage.py tenancy_pool --fill`.',
+                id="tenancy.E007",
+            )
+        )
     return errors
 
 

@@ -55,6 +55,7 @@ from django.utils import timezone
 from . import naming
 from .conf import settings
 from .schema import TEMPLATE_SCHEMA, ddl_template
+from .tenant_migrations import recorder
 
 logger = logging.getLogger("tenancy.pool")
 
@@ -119,8 +120,8 @@ def claim(using: str, schema: str) -> bool:
             f"ORDER BY {quote('id')} LIMIT 1 FOR UPDATE SKIP LOCKED"
             f") RETURNING {quote('name')}"
             f"), moved AS ("
-            f"UPDATE {quote('tenancy_migration')} SET {quote('schema')} = %s, {quote('applied')} = %s "
-            f"FROM claimed WHERE {quote('tenancy_migration')}.{quote('schema')} = claimed.{quote('name')}"
+            f"UPDATE {quote(recorder.TABLE)} SET {quote('schema')} = %s, {quote('applied')} = %s "
+            f"FROM claimed WHERE {quote(recorder.TABLE)}.{quote('schema')} = claimed.{quote('name')}"
             f") SELECT {quote('name')} FROM claimed",
             [fingerprint(using), schema, now],
         )
@@ -141,20 +142,19 @@ def create_pooled_schema(using: str = "default") -> str:
 
 
 def _create(connection) -> str:
-    from .tenant_migrations import recorder
-
     name = PREFIX + uuid.uuid4().hex
     template, keys = ddl_template(connection.alias), _latest_migrations()
     quote = connection.ops.quote_name
+    recorder.record_applied(connection, name, list(keys))
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE SCHEMA {quote(name)}")
-        cursor.execute(template.replace(TEMPLATE_SCHEMA, name))
-        recorder.record_applied(connection, name, list(keys))
         cursor.execute(
             f"INSERT INTO {quote(TABLE)} ({quote('name')}, {quote('fingerprint')}, {quote('created')}) "
             "VALUES (%s, %s, %s)",
             [name, _digest(template, keys), connection.ops.adapt_datetimefield_value(timezone.now())],
         )
+        # The DDL last, in one round trip: its foreign keys to global tables, which keep those from
+        # being written to until the commit, come last in it (see schema.ddl_template()).
+        cursor.execute(f"CREATE SCHEMA {quote(name)};\n" + template.replace(TEMPLATE_SCHEMA, name))
     return name
 
 
@@ -208,8 +208,6 @@ def status(using: str = "default") -> dict[str, int]:
 def _drop_all(using: str, where: str, params: list) -> int:
     """Drop the pooled schemas whose rows match ``where``, one transaction each; skips (and does not
     wait for) those another transaction is taking."""
-    from .tenant_migrations import recorder
-
     connection = connections[using]
     quote = connection.ops.quote_name
     dropped = 0

@@ -78,12 +78,11 @@ def create_schema(tenant, using: str) -> bool:
                 cursor.execute(f"CREATE SCHEMA {connection.ops.quote_name(schema)}")
     signals.post_schema_creation.send(sender=sender, tenant=tenant, using=using)
     signals.pre_models_creation.send(sender=sender, tenant=tenant, using=using)
-    if pooled:
-        pass
-    elif naming.uses_schemas(connection):
-        # One round trip, and no need to build the tenant's classes first.
-        with connection.cursor() as cursor:
-            cursor.execute(ddl_template(using).replace(TEMPLATE_SCHEMA, schema))
+    if naming.uses_schemas(connection):
+        if not pooled:
+            # One round trip, and no need to build the tenant's classes first.
+            with connection.cursor() as cursor:
+                cursor.execute(ddl_template(using).replace(TEMPLATE_SCHEMA, schema))
     else:
         for statement in tables_ddl(connection, list(tenant.models)):
             with connection.cursor() as cursor:
@@ -125,8 +124,25 @@ def ddl_template(using: str) -> str:
 
         placeholder = _TemplateTenant()
         statements = tables_ddl(connections[using], list(build_models(placeholder, using).values()))
-        template = _templates[using] = ";\n".join(statements)
+        template = _templates[using] = ";\n".join(_global_references_last(statements))
     return template
+
+
+def _global_references_last(statements: list[str]) -> list[str]:
+    """The statements, those adding a foreign key to a table outside the tenant's schema last.
+
+    Adding a foreign key locks the table it references against writes (SHARE ROW EXCLUSIVE)
+    until the transaction commits: done last, global tables such as ``auth_user`` or
+    ``django_content_type`` are locked for the end of the transaction only, not for all of its
+    DDL (the transaction of a tenant's creation, or of a pooled schema's, see :mod:`tenancy.pool`).
+    Nothing depends on a foreign key constraint, so moving one changes nothing else.
+    """
+    internal = f'REFERENCES "{TEMPLATE_SCHEMA}".'
+
+    def is_global_fk(statement: str) -> bool:
+        return statement.startswith("ALTER TABLE") and " FOREIGN KEY " in statement and internal not in statement
+
+    return sorted(statements, key=is_global_fk)  # stable: the order is kept within each part
 
 
 class _TemplateTenant:

@@ -1,6 +1,7 @@
 """``AbstractTenant``: the base of tenant models, and their lifecycle.
 
-Saving a new tenant validates its schema name, inserts its row and creates its schema and tables,
+Saving a new tenant validates its schema name, inserts its row and creates its schema and tables
+(or, on PostgreSQL with ``TENANCY_POOL_SIZE``, takes a prepared schema from :mod:`tenancy.pool`),
 all in one transaction. Deleting a tenant (an instance, a queryset, or a cascade) drops them in
 the transaction that deletes the row.
 """
@@ -267,8 +268,8 @@ class AbstractTenant(models.Model):
     def _provision(self, using: str) -> None:
         cache.forget(using, self.db_schema)  # never reuse classes of an earlier tenant of that name
         cache.deleted.discard((using, self.db_schema, self.pk))
-        create_schema(self, using)
-        _record_latest_migrations(self.db_schema, using)
+        if not create_schema(self, using):  # a schema from the pool has its recorder rows already
+            _record_latest_migrations(self.db_schema, using)
         create_tenant_content_types(self, using)
         self._tenancy_schema = self.db_schema
 

@@ -60,7 +60,21 @@ class Command(DjangoMigrate):
             super().handle(*args, **options)
         if options["global_only"]:
             return
-        self.migrate_tenants(database, options)
+        try:
+            self.migrate_tenants(database, options)
+        finally:
+            if not (options["plan"] or options["check_unapplied"]):
+                self.refill_pool(database, options["verbosity"])
+
+    def refill_pool(self, database: str, verbosity: int) -> None:
+        """Replace pooled schemas made for the models and migrations before this migrate."""
+        from tenancy import naming, pool
+        from tenancy.conf import settings
+
+        if settings.TENANCY_POOL_SIZE and naming.uses_schemas(connections[database]):
+            created, dropped = pool.fill_pool(database)
+            if verbosity >= 1:
+                self.stdout.write(f"  Pool of prepared schemas: {dropped} stale dropped, {created} made.")
 
     def migrate_tenants(self, database: str, options) -> None:
         verbosity = options["verbosity"]
