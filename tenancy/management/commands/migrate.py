@@ -91,7 +91,7 @@ class Command(DjangoMigrate):
             return
         if verbosity >= 1:
             self.stdout.write(self.style.MIGRATE_HEADING("Migrating tenants:"))
-        progress = Progress(self.stdout._out, bar=None if verbosity >= 1 else False) if verbosity >= 1 else None
+        progress = Progress(self.stdout._out) if verbosity >= 1 else None  # a bar on a terminal only
         how = {"jobs": options["jobs"], "fake": options["fake"], "fake_initial": options["fake_initial"]}
         outcomes = migrator.migrate(tenants, targets, progress=progress, **how)
         if not options["tenant_keys"]:
