@@ -56,6 +56,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tenants", type=int, default=150, help="provisions of each kind (default 150)")
     parser.add_argument("--profile", action="store_true", help="also profile 20 provisions with cProfile")
+    parser.add_argument(
+        "--peer", type=int, default=0, metavar="N", help="also time N provisions with django-tenants, cold and cloned"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
@@ -172,10 +175,20 @@ def main() -> None:
         f"{args.tenants} provisions of each kind, alternating. DDL per tenant: {len(statements)} statements "
         f"({', '.join(f'{n} {kind}' for kind, n in kinds.items())}) + CREATE SCHEMA"
     )
+    peer_rows = []
+    if args.peer:
+        from django.db import connections
+
+        connections.close_all()
+        peer = harness.run_peer("provision", "--samples", str(args.peer))
+        for kind in ("cold", "clone"):
+            m = peer[kind]["median_ms"] / 1000
+            peer_rows.append([f"django-tenants {peer['django_tenants']}: {kind}", harness.ms(m), f"{m / b:.2f}x"])
     harness.table(
         ["", "median", "ratio"],
         [
             ["tenancy: Customer.objects.create()", harness.ms(t), f"{t / b:.2f}x"],
+            *peer_rows,
             ["psycopg2: the same DDL, one round trip", harness.ms(b), "1.00x"],
             ["  of a provision: executing its SQL, COMMIT excluded", harness.ms(harness.median(sql_times)), ""],
             ["  of a provision: garbage collection (mean)", harness.ms(statistics.fmean(gc_times)), ""],

@@ -52,6 +52,9 @@ def main() -> None:
     parser.add_argument(
         "--refilled", type=int, default=50, help="warm provisions with the background refill on (default 50; 0: none)"
     )
+    parser.add_argument(
+        "--peer", type=int, default=0, metavar="N", help="also time N provisions with django-tenants, cold and cloned"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
@@ -139,6 +142,21 @@ def main() -> None:
                 f"{m / c:.2f}x",
             ]
         )
+    if args.peer:
+        from django.db import connections
+
+        connections.close_all()
+        peer = harness.run_peer("provision", "--samples", str(args.peer))
+        for kind in ("cold", "clone"):
+            m = peer[kind]["median_ms"] / 1000
+            rows.append(
+                [
+                    f"django-tenants {peer['django_tenants']}: {kind}",
+                    harness.ms(m),
+                    "",
+                    f"{m / c:.2f}x (warm: {m / w:.0f}x)",
+                ]
+            )
     harness.table(["", "median", "p90", "ratio"], rows)
     sqls = [q["sql"] for q in queries.captured_queries]
     print(f"SQL statements sent by one warm Customer.objects.create(): {len(sqls)}")
