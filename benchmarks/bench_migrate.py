@@ -18,9 +18,7 @@ benchmark database, and every tenant in it, is dropped at the end.
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from io import StringIO
 from pathlib import Path
@@ -29,8 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import harness  # noqa: E402
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-PACKAGE = f"bench_crm_migrations_{os.getpid()}"
 SECOND_MIGRATION = """
 from django.db import migrations, models
 
@@ -55,35 +51,10 @@ def create_tenants(model, prefix: str, count: int, batch: int = 50) -> list:
     return tenants
 
 
-def setup_with_crm_migrations(script: str) -> Path:
-    """Set the benchmark up on PostgreSQL with the CRM app's initial migration, written by
-    makemigrations into a temporary package; return the folder the package is in."""
-    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    folder = Path(tempfile.mkdtemp(prefix="tenancy-bench-"))
-    (folder / PACKAGE).mkdir()
-    (folder / PACKAGE / "__init__.py").write_text("")
-    sys.path.insert(0, str(folder))
-    os.environ["BENCH_CRM_MIGRATIONS"] = PACKAGE
-    harness.setup()
-    if harness.vendor() != "postgresql":
-        raise SystemExit(f"{script} needs PostgreSQL: set DATABASE_URL=postgres://...")
-    harness.describe(script, sys.argv[1:])
-
-    from django.core.management import call_command
-
-    from tenancy.tenant_migrations import classify
-
-    quiet = {"stdout": StringIO(), "stderr": StringIO(), "verbosity": 0}
-    call_command("makemigrations", "crm", **quiet)
-    call_command("migrate", **quiet)
-    classify.latest_tenant_migrations.cache_clear()
-    return folder
-
-
 def add_second_migration(folder: Path) -> None:
     from tenancy.tenant_migrations import classify
 
-    (folder / PACKAGE / "0002_task_estimate.py").write_text(SECOND_MIGRATION)
+    (folder / harness.CRM_MIGRATIONS / "0002_task_estimate.py").write_text(SECOND_MIGRATION)
     classify.latest_tenant_migrations.cache_clear()
 
 
@@ -98,7 +69,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    folder = setup_with_crm_migrations("bench_migrate.py")
+    folder = harness.setup_with_crm_migrations("bench_migrate.py")
 
     from django.core.management import call_command
     from django.db import connection

@@ -27,7 +27,6 @@ of some provisions.
 import argparse
 import cProfile
 import gc
-import os
 import pstats
 import statistics
 import sys
@@ -37,8 +36,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import harness  # noqa: E402
-
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 def collect_ddl(connection, models) -> list[str]:
@@ -61,11 +58,8 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    harness.setup()
-    if harness.vendor() != "postgresql":
-        raise SystemExit("bench_provision.py needs PostgreSQL: set DATABASE_URL=postgres://...")
-    harness.describe("bench_provision.py", sys.argv[1:])
+    # With the CRM app's migrations, as in a project: a new tenant is recorded as having them.
+    harness.setup_with_crm_migrations("bench_provision.py")
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

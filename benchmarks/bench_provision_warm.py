@@ -27,7 +27,6 @@ tenant and pooled schema is dropped with the benchmark database at the end.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -37,7 +36,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import harness  # noqa: E402
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 WARMUP = 5
 TARGET = 0.010  # seconds: the median of a warm provision
 
@@ -57,11 +55,8 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    harness.setup()
-    if harness.vendor() != "postgresql":
-        raise SystemExit("bench_provision_warm.py needs PostgreSQL: set DATABASE_URL=postgres://...")
-    harness.describe("bench_provision_warm.py", sys.argv[1:])
+    # With the CRM app's migrations, as in a project: a new tenant is recorded as having them.
+    harness.setup_with_crm_migrations("bench_provision_warm.py")
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings

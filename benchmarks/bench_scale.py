@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_migrate import add_second_migration, create_tenants, setup_with_crm_migrations  # noqa: E402
+from benchmarks import harness  # noqa: E402
+from benchmarks.bench_migrate import add_second_migration, create_tenants  # noqa: E402
 
 
 def catalog(cursor) -> tuple[int, int, int]:
@@ -39,7 +40,7 @@ def main() -> None:
     parser.add_argument("--tenants", type=int, default=10000)
     parser.add_argument("--jobs", type=int, default=2, help="migrate --jobs (default 2)")
     args = parser.parse_args()
-    folder = setup_with_crm_migrations("bench_scale.py")
+    folder = harness.setup_with_crm_migrations("bench_scale.py")
 
     from django.core.management import call_command
     from django.db import connection

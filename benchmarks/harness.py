@@ -16,9 +16,11 @@ import shlex
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import timeit
 from collections.abc import Callable, Sequence
+from io import StringIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -230,3 +232,32 @@ def run_peer(*args: str) -> dict:
     command += ["--database-url", settings.DATABASE_URL]
     output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+# The package setup_with_crm_migrations() writes the CRM app's migrations into.
+CRM_MIGRATIONS = f"bench_crm_migrations_{os.getpid()}"
+
+
+def setup_with_crm_migrations(script: str) -> Path:
+    """Set the benchmark up on PostgreSQL with the CRM app's initial migration, written by
+    makemigrations into a temporary package; return the folder the package is in."""
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    folder = Path(tempfile.mkdtemp(prefix="tenancy-bench-"))
+    (folder / CRM_MIGRATIONS).mkdir()
+    (folder / CRM_MIGRATIONS / "__init__.py").write_text("")
+    sys.path.insert(0, str(folder))
+    os.environ["BENCH_CRM_MIGRATIONS"] = CRM_MIGRATIONS
+    setup()
+    if vendor() != "postgresql":
+        raise SystemExit(f"{script} needs PostgreSQL: set DATABASE_URL=postgres://...")
+    describe(script, sys.argv[1:])
+
+    from django.core.management import call_command
+
+    from tenancy.tenant_migrations import classify
+
+    quiet = {"stdout": StringIO(), "stderr": StringIO(), "verbosity": 0}
+    call_command("makemigrations", "crm", **quiet)
+    call_command("migrate", **quiet)
+    classify.latest_tenant_migrations.cache_clear()
+    return folder
