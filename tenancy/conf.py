@@ -16,6 +16,18 @@ DEFAULTS = {
     "TENANCY_CACHE_SIZE": 100,
     # The prefix of a tenant's schema name (PostgreSQL) or table prefix (other backends).
     "TENANCY_SCHEMA_PREFIX": "tenant_",
+    # Request routing (tenancy.middleware.TenantMiddleware): how a request names its tenant,
+    # "subdomain" (of TENANCY_BASE_DOMAIN), "path" (/<TENANCY_PATH_PREFIX>/<key>/...) or "header".
+    "TENANCY_ROUTING": "subdomain",
+    "TENANCY_BASE_DOMAIN": None,
+    "TENANCY_PATH_PREFIX": "t",
+    "TENANCY_HEADER": "X-Tenant",
+    # The unique field of the tenant model a request's key is looked up in.
+    "TENANCY_ROUTING_FIELD": "name",
+    # The URLconf of tenant requests (None: ROOT_URLCONF); requests without a tenant use ROOT_URLCONF.
+    "TENANCY_URLCONF": None,
+    # How long, in seconds, a process trusts the tenant it found for a key without asking again.
+    "TENANCY_ROUTING_TIMEOUT": 60,
     # PostgreSQL: how many schemas to keep prepared for new tenants (see tenancy.pool); 0: no pool,
     # every tenant's tables are created when it is.
     "TENANCY_POOL_SIZE": 0,

@@ -1,0 +1,103 @@
+"""TenantMiddleware: the tenant of a request by subdomain, path prefix or header, sync and async."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.db import connection
+from django.test import AsyncClient, Client
+from django.test.utils import CaptureQueriesContext
+
+from tenancy.routing import lookup
+from tests.shop.models import Customer, Product
+
+
+@pytest.fixture(autouse=True)
+def routed(settings):
+    settings.MIDDLEWARE = ["tenancy.middleware.TenantMiddleware"]
+    settings.ROOT_URLCONF = "tests.web.urls"
+    settings.TENANCY_URLCONF = "tests.web.tenant_urls"
+    settings.TENANCY_BASE_DOMAIN = "example.com"
+    settings.ALLOWED_HOSTS = [".example.com"]
+    lookup.clear()
+    yield
+    lookup.clear()
+
+
+@pytest.fixture
+def shops(db):
+    acme, globex = Customer.objects.create(name="acme"), Customer.objects.create(name="globex")
+    Product.for_tenant(acme).objects.create(name="anvil")
+    return acme, globex
+
+
+def test_subdomain_routes_to_the_tenant_and_its_urlconf(shops):
+    response = Client().get("/products/", headers={"host": "acme.example.com"})
+    assert response.content == b"acme: 1 products; link /products/"
+    response = Client().get("/products/", headers={"host": "globex.example.com"})
+    assert response.content == b"globex: 0 products; link /products/"
+
+
+def test_public_hosts_pass_through_without_a_tenant(shops):
+    for host in ("example.com", "www.example.com", "other.org.example.com"):
+        response = Client().get("/", headers={"host": host})
+        assert response.content == b"public site, tenant None", host
+    # The public URLconf has no tenant pages.
+    assert Client().get("/products/", headers={"host": "example.com"}).status_code == 404
+
+
+def test_an_unknown_tenant_is_a_404_never_another_site(shops):
+    assert Client().get("/products/", headers={"host": "nobody.example.com"}).status_code == 404
+    assert Client().get("/", headers={"host": "nobody.example.com"}).status_code == 404
+
+
+def test_path_prefix_routes_and_reverse_stays_inside_the_tenant(settings, shops):
+    settings.TENANCY_ROUTING = "path"
+    response = Client().get("/t/acme/products/", headers={"host": "example.com"})
+    assert response.content == b"acme: 1 products; link /t/acme/products/"
+    assert Client().get("/t/nobody/products/", headers={"host": "example.com"}).status_code == 404
+    assert Client().get("/", headers={"host": "example.com"}).content == b"public site, tenant None"
+
+
+def test_header_routes(settings, shops):
+    settings.TENANCY_ROUTING = "header"
+    response = Client().get("/products/", headers={"host": "example.com", "x-tenant": "globex"})
+    assert response.content == b"globex: 0 products; link /products/"
+    assert Client().get("/", headers={"host": "example.com"}).content == b"public site, tenant None"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_async_stack(settings, delete_tenants):
+    settings.TENANCY_ROUTING = "header"  # the async test client cannot replace its Host header
+    acme = Customer.objects.create(name="acme")
+    Product.for_tenant(acme).objects.create(name="anvil")
+
+    async def requests():
+        client = AsyncClient()
+        found = await client.get("/async/", headers={"x-tenant": "acme"})
+        missing = await client.get("/async/", headers={"x-tenant": "nobody"})
+        return found, missing
+
+    found, missing = async_to_sync(requests)()
+    assert found.content == b"acme: 1 products (async)"
+    assert missing.status_code == 404
+
+
+def test_a_known_tenant_costs_no_query_and_a_new_one_one(shops):
+    with CaptureQueriesContext(connection) as first:
+        Client().get("/hello/", headers={"host": "acme.example.com"})
+    with CaptureQueriesContext(connection) as second:
+        response = Client().get("/hello/", headers={"host": "acme.example.com"})
+    assert response.content == b"hello acme"
+    assert len(first.captured_queries) == 1 and "shop_customer" in first.captured_queries[0]["sql"]
+    assert second.captured_queries == []
+
+
+def test_deleting_or_renaming_a_tenant_is_seen_at_once(shops):
+    acme, globex = shops
+    client = Client()
+    assert client.get("/hello/", headers={"host": "globex.example.com"}).status_code == 200
+    globex.delete()
+    assert client.get("/hello/", headers={"host": "globex.example.com"}).status_code == 404
+    # An unknown key remembered as such is forgotten when a tenant is created.
+    assert client.get("/hello/", headers={"host": "initech.example.com"}).status_code == 404
+    Customer.objects.create(name="initech")
+    assert client.get("/hello/", headers={"host": "initech.example.com"}).content == b"hello initech"

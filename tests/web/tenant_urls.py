@@ -1,0 +1,11 @@
+"""The tenants' URLconf (TENANCY_URLCONF in the routing tests)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("products/", views.products, name="products"),
+    path("hello/", views.hello, name="hello"),
+    path("async/", views.async_products, name="async-products"),
+]

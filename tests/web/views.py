@@ -1,0 +1,22 @@
+from django.http import HttpResponse
+from django.urls import reverse
+
+from tests.shop.models import Product
+
+
+def home(request):
+    return HttpResponse(f"public site, tenant {request.tenant}")
+
+
+def products(request):
+    count = Product.for_tenant(request.tenant).objects.count()
+    return HttpResponse(f"{request.tenant.name}: {count} products; link {reverse('products')}")
+
+
+def hello(request):
+    return HttpResponse(f"hello {request.tenant.name}")
+
+
+async def async_products(request):
+    count = await Product.for_tenant(request.tenant).objects.acount()
+    return HttpResponse(f"{request.tenant.name}: {count} products (async)")
