@@ -28,6 +28,8 @@ DEFAULTS = {
     "TENANCY_URLCONF": None,
     # How long, in seconds, a process trusts the tenant it found for a key without asking again.
     "TENANCY_ROUTING_TIMEOUT": 60,
+    # Whether TenantMiddleware sets tenancy.context.current_tenant() during each request.
+    "TENANCY_CURRENT_TENANT": False,
     # PostgreSQL: how many schemas to keep prepared for new tenants (see tenancy.pool); 0: no pool,
     # every tenant's tables are created when it is.
     "TENANCY_POOL_SIZE": 0,

@@ -14,12 +14,15 @@ thread switch and no query.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.db import router
 from django.http import Http404
 from django.urls import get_script_prefix, set_script_prefix
 
 from .conf import settings
+from .context import using_tenant
 from .routing import Route, lookup, route
 from .utils import get_tenant_model
 
@@ -43,7 +46,8 @@ class TenantMiddleware:
         prefix = get_script_prefix()
         self.enter(request, found, lookup.get(self.using(), found.key))
         try:
-            return self.get_response(request)
+            with self.current(request.tenant):
+                return self.get_response(request)
         finally:
             set_script_prefix(prefix)
 
@@ -57,9 +61,15 @@ class TenantMiddleware:
         prefix = get_script_prefix()
         self.enter(request, found, tenant)
         try:
-            return await self.get_response(request)
+            with self.current(request.tenant):
+                return await self.get_response(request)
         finally:
             set_script_prefix(prefix)
+
+    @staticmethod
+    def current(tenant):
+        """tenancy.context's current tenant for the request, when TENANCY_CURRENT_TENANT is on."""
+        return using_tenant(tenant) if settings.TENANCY_CURRENT_TENANT else nullcontext()
 
     @staticmethod
     def using() -> str:

@@ -101,3 +101,29 @@ def test_deleting_or_renaming_a_tenant_is_seen_at_once(shops):
     assert client.get("/hello/", headers={"host": "initech.example.com"}).status_code == 404
     Customer.objects.create(name="initech")
     assert client.get("/hello/", headers={"host": "initech.example.com"}).content == b"hello initech"
+
+
+def test_the_opt_in_current_tenant_is_set_during_the_request_only(settings, shops):
+    from tenancy.context import current_tenant
+
+    assert Client().get("/current/", headers={"host": "acme.example.com"}).content == b"current None"
+    settings.TENANCY_CURRENT_TENANT = True
+    assert Client().get("/current/", headers={"host": "acme.example.com"}).content == b"current acme"
+    assert current_tenant() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_async_requests_each_see_their_own_current_tenant(settings, delete_tenants):
+    import asyncio
+
+    settings.TENANCY_ROUTING, settings.TENANCY_CURRENT_TENANT = "header", True
+    for name in ("acme", "globex"):
+        Customer.objects.create(name=name)
+
+    async def requests():
+        client = AsyncClient()
+        keys = ["acme", "globex"] * 5
+        return keys, await asyncio.gather(*(client.get("/async-current/", headers={"x-tenant": k}) for k in keys))
+
+    keys, responses = async_to_sync(requests)()
+    assert [r.content.decode() for r in responses] == [f"current {key}" for key in keys]

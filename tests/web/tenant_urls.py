@@ -8,4 +8,6 @@ urlpatterns = [
     path("products/", views.products, name="products"),
     path("hello/", views.hello, name="hello"),
     path("async/", views.async_products, name="async-products"),
+    path("current/", views.current),
+    path("async-current/", views.async_current),
 ]

@@ -20,3 +20,18 @@ def hello(request):
 async def async_products(request):
     count = await Product.for_tenant(request.tenant).objects.acount()
     return HttpResponse(f"{request.tenant.name}: {count} products (async)")
+
+
+def current(request):
+    from tenancy.context import current_tenant
+
+    return HttpResponse(f"current {current_tenant()}")
+
+
+async def async_current(request):
+    import asyncio
+
+    from tenancy.context import current_tenant
+
+    await asyncio.sleep(0.01)  # let the other request run meanwhile
+    return HttpResponse(f"current {current_tenant()}")
