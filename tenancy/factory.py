@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from django.apps import apps as global_apps
 from django.apps.registry import Apps
 from django.db import connections
-from django.db.backends.utils import truncate_name
 from django.db.models import ManyToManyField
 from django.db.models.base import subclass_exception
 from django.utils.functional import cached_property as django_cached_property
@@ -122,7 +121,7 @@ def tenant_tables(connection) -> list[str]:
 
 def _m2m_table(connection, opts, field) -> str:
     """The unqualified table of an auto-created M2M, named as Django names it."""
-    return field.db_table or truncate_name(f"{opts.db_table}_{field.name}", connection.ops.max_name_length())
+    return naming.m2m_table(opts.db_table, field.name, field.db_table, connection.ops.max_name_length())
 
 
 def _auto_through(field: ManyToManyField) -> bool:
@@ -178,8 +177,8 @@ def _build(declared, classes, schema, registry, connection):
         meta_attrs["constraints"] = [copy.deepcopy(constraint) for constraint in opts.constraints]
     else:
         meta_attrs["db_table"] = naming.table_name(connection, schema, opts.db_table)
-        meta_attrs["indexes"] = [_renamed(index, connection, schema) for index in opts.indexes]
-        meta_attrs["constraints"] = [_renamed(constraint, connection, schema) for constraint in opts.constraints]
+        meta_attrs["indexes"] = [renamed(index, connection, schema) for index in opts.indexes]
+        meta_attrs["constraints"] = [renamed(constraint, connection, schema) for constraint in opts.constraints]
     attrs = {
         "_tenancy_build": True,
         "_tenancy_declared": declared,
@@ -201,7 +200,8 @@ def _build(declared, classes, schema, registry, connection):
     return model
 
 
-def _renamed(obj, connection, schema):
+def renamed(obj, connection, schema):
+    """A copy of the index or constraint ``obj`` with the tenant's name for it."""
     obj = copy.deepcopy(obj)
     if obj.name:
         obj.name = naming.object_name(connection, schema, obj.name)

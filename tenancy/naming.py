@@ -39,6 +39,17 @@ def table_name(connection: BaseDatabaseWrapper, schema: str, table: str) -> str:
     return truncate_name(f"{schema}_{table}", connection.ops.max_name_length())
 
 
+def default_table(app_label: str, model_name: str, max_length: int | None) -> str:
+    """The table Django names for a model without ``db_table``, outside any tenant."""
+    return truncate_name(f"{app_label}_{model_name}", max_length)
+
+
+def m2m_table(table: str, field_name: str, db_table: str | None, max_length: int | None) -> str:
+    """The table of an auto-created many-to-many of ``table``, outside any tenant, as Django
+    names it (``db_table`` when the field sets one)."""
+    return db_table or truncate_name(f"{table}_{field_name}", max_length)
+
+
 def unqualified(connection: BaseDatabaseWrapper, db_table: str) -> str:
     """The name of a tenant table as the database catalog lists it."""
     if uses_schemas(connection):

@@ -21,6 +21,7 @@ from django.db.migrations.operations.fields import FieldOperation
 from django.db.migrations.operations.models import CreateModel, DeleteModel, ModelOperation, RenameModel
 from django.dispatch import receiver
 
+from .. import naming
 from .. import operations as tenant_operations
 from ..base import declared_models
 from .state import TENANT_FEATURE
@@ -33,14 +34,15 @@ def tenant_migrations(loader) -> set[tuple[str, str]]:
     operations in them become tenancy's, once per process: see the module's docstring)."""
     tenant_names: dict[str, set[str]] = {}  # per app, the tenant models at this point of history
     keys = set()
-    for key in _in_order(loader.graph):
+    for key in in_graph_order(loader.graph):
         migration = loader.graph.nodes[key]
         if classify(migration, tenant_names.setdefault(migration.app_label, set())):
             keys.add(key)
     return keys
 
 
-def _in_order(graph):
+def in_graph_order(graph) -> list[tuple[str, str]]:
+    """Every migration of ``graph``, each after those it depends on, in the same order each time."""
     seen, order = set(), []
     for leaf in sorted(graph.leaf_nodes()):
         for key in graph.forwards_plan(leaf):
@@ -52,13 +54,13 @@ def _in_order(graph):
 
 def classify(migration, tenant_names: set[str]) -> bool:
     """Whether ``migration`` is a tenant migration; updates ``tenant_names`` with its model changes."""
-    verdicts = [_model_verdict(op, tenant_names) for op in _flat(migration.operations)]
+    verdicts = [_model_verdict(op, tenant_names) for op in flat_operations(migration.operations)]
     model_verdicts = [v for v in verdicts if v is not None]
     if model_verdicts:
         code_default = all(model_verdicts)
     else:
         code_default = _tenant_app(migration.app_label)
-    for operation, verdict in zip(_flat(migration.operations), verdicts, strict=True):
+    for operation, verdict in zip(flat_operations(migration.operations), verdicts, strict=True):
         if type(operation) in _CODE and operation.hints.get("tenant", code_default):
             operation.__class__ = _CODE[type(operation)]
         operation.tenancy_per_tenant = bool(verdict) or isinstance(operation, tuple(_CODE.values()))
@@ -68,11 +70,12 @@ def classify(migration, tenant_names: set[str]) -> bool:
     return any(operation.tenancy_per_tenant for operation in migration.operations)
 
 
-def _flat(operations):
+def flat_operations(operations):
+    """``operations``, with those inside SeparateDatabaseAndState in their place."""
     for operation in operations:
         if isinstance(operation, migrations.SeparateDatabaseAndState):
-            yield from _flat(operation.database_operations)
-            yield from _flat(operation.state_operations)
+            yield from flat_operations(operation.database_operations)
+            yield from flat_operations(operation.state_operations)
         else:
             yield operation
 
@@ -115,11 +118,9 @@ def _tenant_app(app_label: str) -> bool:
 def latest_tenant_migrations() -> tuple[tuple[str, str], ...]:
     """The rows a tenant created now gets in the recorder: every tenant migration on disk (and
     the migrations each squashed one replaces), since it is created at the latest state."""
-    from django.db.migrations.loader import MigrationLoader
-
     from .recorder import keys_of
 
-    loader = MigrationLoader(None, ignore_no_migrations=True)
+    loader = _disk_loader()
     nodes = loader.graph.nodes
     return tuple(dict.fromkeys(k for key in sorted(tenant_migrations(loader)) for k in keys_of(nodes[key])))
 
@@ -127,6 +128,7 @@ def latest_tenant_migrations() -> tuple[tuple[str, str], ...]:
 @receiver(setting_changed)
 def _forget_latest(setting, **kwargs):
     if setting in ("MIGRATION_MODULES", "INSTALLED_APPS"):
+        _disk_loader.cache_clear()
         latest_tenant_migrations.cache_clear()
         historical_tenant_tables.cache_clear()
 
@@ -136,23 +138,31 @@ def historical_tenant_tables(max_name_length: int | None) -> frozenset[str]:
     """The unqualified tables tenant models have had at any point of their migrations' history:
     a tenant behind the latest state has some that the current models don't (a model deleted
     or renamed since), and deleting it must drop those too where tenants have no schema."""
-    from django.db.backends.utils import truncate_name
-    from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.state import ProjectState
 
     from .state import is_tenant_state
 
-    loader = MigrationLoader(None, ignore_no_migrations=True)
+    loader = _disk_loader()
     state = ProjectState(real_apps=loader.unmigrated_apps)
     tables = set()
-    for key in _in_order(loader.graph):
+    for key in in_graph_order(loader.graph):
         loader.graph.nodes[key].mutate_state(state, preserve=False)
-        for (app_label, model_name), model_state in state.models.items():
+        for model_state in state.models.values():
             if not is_tenant_state(model_state) or model_state.options.get("proxy"):
                 continue
-            table = model_state.options.get("db_table") or truncate_name(f"{app_label}_{model_name}", max_name_length)
+            table = model_state.options.get("db_table") or naming.default_table(
+                model_state.app_label, model_state.name_lower, max_name_length
+            )
             tables.add(table)
             for name, field in model_state.fields.items():
                 if field.many_to_many and field.remote_field.through is None:
-                    tables.add(field.db_table or truncate_name(f"{table}_{name}", max_name_length))
+                    tables.add(naming.m2m_table(table, name, field.db_table, max_name_length))
     return frozenset(tables)
+
+
+@functools.cache
+def _disk_loader():
+    """The migrations on disk, loaded once per process: what a tenant created now is at."""
+    from django.db.migrations.loader import MigrationLoader
+
+    return MigrationLoader(None, ignore_no_migrations=True)

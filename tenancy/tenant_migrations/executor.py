@@ -33,7 +33,7 @@ from .. import naming
 from .. import schema as tenant_schema
 from ..operations import RunPython
 from . import recorder
-from .classify import tenant_migrations
+from .classify import flat_operations, tenant_migrations
 from .editor import tenant_schema_editor
 from .state import Binding, TenantProjectState, is_tenant_state
 
@@ -84,6 +84,8 @@ class TenantMigrator:
         self.loader = MigrationLoader(self.connection, ignore_no_migrations=True)
         self.tenant_keys = tenant_migrations(self.loader)
         self._recorded: dict = {}
+        # The schema each plan's SQL is worked out on, then replaced by each tenant's in it.
+        self.scratch = f"tenancy_scratch_{uuid.uuid4().hex[:16]}"
 
     # Planning.
 
@@ -236,13 +238,13 @@ class TenantMigrator:
             return False
         schema = tenant.db_schema
         statements = [recorder.applied_sql(connection, schema, [key for step in steps for key in step.keys])]
-        statements += [recorded[s.migration].replace(f'"{self._scratch}"', f'"{schema}"') for s in steps]
+        statements += [self.sql_for(recorded[s.migration], schema) for s in steps]
         try:
             with connection.cursor() as cursor:
                 cursor.execute(";\n".join(filter(None, statements)))
         except IntegrityError as error:
             if recorder.UNIQUE in str(error):
-                raise recorder.AlreadyMigrated(f"{schema} was migrated by another process meanwhile") from error
+                raise recorder.AlreadyMigrated(schema) from error
             raise
         return True
 
@@ -262,7 +264,7 @@ class TenantMigrator:
                     state = None
                     if sql:
                         with connection.cursor() as cursor:
-                            cursor.execute(sql.replace(f'"{self._scratch}"', f'"{binding.schema}"'))
+                            cursor.execute(self.sql_for(sql, binding.schema))
                 elif not (self.fake or self.fake_initial and self._soft_applied(step, binding)):
                     state = run_tenant_operations(step, state or TenantProjectState.of(step.state, binding), editor)
                     if step.backwards:
@@ -288,17 +290,14 @@ class TenantMigrator:
 
     # The SQL of a plan, worked out once on PostgreSQL.
 
-    @property
-    def _scratch(self) -> str:
-        name = self.__dict__.get("scratch")
-        if name is None:
-            name = self.__dict__["scratch"] = f"tenancy_scratch_{uuid.uuid4().hex[:16]}"
-        return name
+    def sql_for(self, recorded_sql: str, schema: str) -> str:
+        """SQL recorded on the scratch schema, for the tenant whose schema is ``schema``."""
+        return recorded_sql.replace(f'"{self.scratch}"', f'"{schema}"')
 
     def _record(self, steps: list[Step]) -> None:
         """Work out the SQL of each replayable step on a scratch schema, rolled back afterwards."""
         connection = self.connection
-        binding = Binding(connection, self._scratch, None)
+        binding = Binding(connection, self.scratch, None)
         recorded = {}
         with transaction.atomic(using=self.using):
             with connection.cursor() as cursor:
@@ -355,13 +354,4 @@ def _record(connection, schema: str, step: Step) -> None:
 
 
 def _runs_python(migration) -> bool:
-    from django.db import migrations
-
-    def ops(operations):
-        for operation in operations:
-            if isinstance(operation, migrations.SeparateDatabaseAndState):
-                yield from ops(operation.database_operations)
-            else:
-                yield operation
-
-    return any(isinstance(operation, RunPython) for operation in ops(migration.operations))
+    return any(isinstance(operation, RunPython) for operation in flat_operations(migration.operations))

@@ -22,11 +22,13 @@ Key = tuple[str, str]
 class AlreadyMigrated(Exception):
     """Another process changed this tenant's migrations first."""
 
+    def __init__(self, schema: str):
+        super().__init__(f"{schema} was migrated by another process meanwhile")
+
 
 def applied(connection, schemas: Iterable[str] | None = None) -> dict[str, frozenset[Key]]:
     """Each schema's applied migrations (a schema without any is absent), in one query."""
-    table = connection.ops.quote_name(TABLE)
-    schema, app, name = _columns(connection, "schema", "app", "name").split(", ")
+    table, schema, app, name = _quoted(connection, TABLE, "schema", "app", "name")
     where, params = "", []
     if schemas is not None:
         schemas = list(schemas)
@@ -65,34 +67,31 @@ def record_applied(connection, schema: str, keys: list[Key]) -> None:
     """Insert the rows of ``keys`` for ``schema``; AlreadyMigrated if one is there already."""
     if not keys:
         return
-    table = connection.ops.quote_name(TABLE)
-    value = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows = ", ".join(["(%s, %s, %s, %s)"] * len(keys))
-    params = [p for app, name in keys for p in (schema, app, name, value)]
     try:
         with connection.cursor() as cursor:
-            columns = _columns(connection, "schema", "app", "name", "applied")
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {rows}", params)
+            cursor.execute(*_insert(connection, schema, keys))
     except IntegrityError as error:
-        raise AlreadyMigrated(f"{schema} was migrated by another process meanwhile") from error
+        raise AlreadyMigrated(schema) from error
 
 
 def applied_sql(connection, schema: str, keys: list[Key]) -> str:
     """The INSERT of record_applied(), with its values inlined (for sending along with DDL)."""
+    return connection.ops.compose_sql(*_insert(connection, schema, keys))
+
+
+def _insert(connection, schema: str, keys: list[Key]) -> tuple[str, list]:
+    table, *columns = _quoted(connection, TABLE, "schema", "app", "name", "applied")
     value = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = ", ".join(["(%s, %s, %s, %s)"] * len(keys))
     params = [p for app, name in keys for p in (schema, app, name, value)]
-    columns = _columns(connection, "schema", "app", "name", "applied")
-    table = connection.ops.quote_name(TABLE)
-    return connection.ops.compose_sql(f"INSERT INTO {table} ({columns}) VALUES {rows}", params)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {rows}", params
 
 
 def record_unapplied(connection, schema: str, keys: list[Key]) -> None:
     """Delete the rows of ``keys`` for ``schema``; AlreadyMigrated unless they were all there."""
     if not keys:
         return
-    table = connection.ops.quote_name(TABLE)
-    schema_column, app, name = _columns(connection, "schema", "app", "name").split(", ")
+    table, schema_column, app, name = _quoted(connection, TABLE, "schema", "app", "name")
     pairs = " OR ".join([f"({app} = %s AND {name} = %s)"] * len(keys))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -100,16 +99,15 @@ def record_unapplied(connection, schema: str, keys: list[Key]) -> None:
         )
         deleted = cursor.rowcount
     if deleted != len(set(keys)):
-        raise AlreadyMigrated(f"{schema} was migrated by another process meanwhile")
+        raise AlreadyMigrated(schema)
 
 
 def forget(connection, schema: str) -> None:
     """Delete every row of ``schema`` (its tenant is being deleted)."""
+    table, schema_column = _quoted(connection, TABLE, "schema")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {connection.ops.quote_name(TABLE)} WHERE {_columns(connection, 'schema')} = %s", [schema]
-        )
+        cursor.execute(f"DELETE FROM {table} WHERE {schema_column} = %s", [schema])
 
 
-def _columns(connection, *names: str) -> str:
-    return ", ".join(connection.ops.quote_name(name) for name in names)
+def _quoted(connection, *names: str) -> list[str]:
+    return [connection.ops.quote_name(name) for name in names]

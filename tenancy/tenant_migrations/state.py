@@ -10,15 +10,14 @@ skips. :class:`TenantProjectState` renders the same states for one tenant: the h
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.backends.utils import truncate_name
 from django.db.migrations.state import ModelState, ProjectState, StateApps
 from django.utils.functional import cached_property
 
 from .. import naming
+from ..factory import renamed
 
 # Named in required_db_features of every tenant model's state. No connection has this feature, so
 # Django's migrate never creates or alters a tenant model's table in the global pass.
@@ -68,25 +67,19 @@ class Binding:
         options = dict(state.options)
         options["required_db_features"] = [f for f in options["required_db_features"] if f != TENANT_FEATURE]
         if not options.get("proxy"):
-            table = options.get("db_table") or truncate_name(
-                f"{state.app_label}_{state.name_lower}", self.connection.ops.max_name_length()
-            )
+            max_length = self.connection.ops.max_name_length()
+            table = options.get("db_table") or naming.default_table(state.app_label, state.name_lower, max_length)
             options["db_table"] = naming.table_name(self.connection, self.schema, table)
-            options["indexes"] = [self._renamed(index) for index in options["indexes"]]
-            options["constraints"] = [self._renamed(constraint) for constraint in options["constraints"]]
+            options["indexes"] = [renamed(i, self.connection, self.schema) for i in options["indexes"]]
+            options["constraints"] = [renamed(c, self.connection, self.schema) for c in options["constraints"]]
         fields = {}
         for name, field in state.fields.items():
             if field.many_to_many and field.remote_field.through is None:
-                own = field.db_table or truncate_name(f"{table}_{name}", self.connection.ops.max_name_length())
+                own = naming.m2m_table(table, name, field.db_table, max_length)
                 field = field.clone()
                 field.db_table = naming.table_name(self.connection, self.schema, own)
             fields[name] = field
         return BoundModelState(state.app_label, state.name, fields, options, state.bases, state.managers, binding=self)
-
-    def _renamed(self, obj):
-        obj = copy.copy(obj)
-        obj.name = naming.object_name(self.connection, self.schema, obj.name)
-        return obj
 
 
 class BoundModelState(ModelState):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.commands.showmigrations import Command as DjangoShowmigrations
 
+from tenancy.tenant_migrations.classify import in_graph_order
 from tenancy.tenant_migrations.executor import TenantMigrator
 from tenancy.utils import find_tenants
 
@@ -42,7 +43,7 @@ class Command(DjangoShowmigrations):
     def show_tenant(self, migrator: TenantMigrator, tenant, groups, app_labels) -> None:
         applied = next(state for state, members in groups.items() if tenant in members)
         self.stdout.write(self.style.MIGRATE_HEADING(f"Tenant {tenant} ({tenant.db_schema}):"))
-        for key in _in_graph_order(migrator):
+        for key in in_graph_order(migrator.loader.graph):
             if key not in migrator.tenant_keys or (app_labels and key[0] not in app_labels):
                 continue
             migration = migrator.loader.graph.nodes[key]
@@ -60,11 +61,3 @@ class Command(DjangoShowmigrations):
             state = "up to date" if not pending else f"{len(pending)} to apply: {', '.join(pending)}"
             self.stdout.write(f"  {len(members)} of {len(tenants)} tenant(s) {state} ({names})")
 
-
-def _in_graph_order(migrator: TenantMigrator):
-    graph, seen = migrator.loader.graph, set()
-    for leaf in sorted(graph.leaf_nodes()):
-        for key in graph.forwards_plan(leaf):
-            if key not in seen:
-                seen.add(key)
-                yield key
