@@ -9,7 +9,6 @@ from django.core.management.commands.migrate import Command as DjangoMigrate
 from django.db import connections
 
 from tenancy.tenant_migrations.autodetector import TenantAutodetector
-from tenancy.tenant_migrations.classify import tenant_migrations
 from tenancy.tenant_migrations.executor import TenantMigrator
 from tenancy.tenant_migrations.progress import Progress
 from tenancy.utils import find_tenants
@@ -53,15 +52,16 @@ class Command(DjangoMigrate):
 
     def handle(self, *args, **options):
         database = options["database"]
-        # Django's RunPython and RunSQL in tenant migrations become tenant operations before
-        # Django's executor loads the same migrations for the global pass.
-        tenant_migrations(_loader(connections[database]))
+        # Made first, it turns Django's RunPython and RunSQL in tenant migrations into tenant
+        # operations before Django's executor loads the same migrations for the global pass. Its
+        # plans take every global migration as applied, so the global pass leaves it current.
+        migrator = TenantMigrator(database)
         if not (options["tenant_keys"] or options["tenants_only"]):
             super().handle(*args, **options)
         if options["global_only"]:
             return
         try:
-            self.migrate_tenants(database, options)
+            self.migrate_tenants(migrator, database, options)
         finally:
             if not (options["plan"] or options["check_unapplied"]):
                 self.refill_pool(database, options["verbosity"])
@@ -76,9 +76,8 @@ class Command(DjangoMigrate):
             if verbosity >= 1:
                 self.stdout.write(f"  Pool of prepared schemas: {dropped} stale dropped, {created} made.")
 
-    def migrate_tenants(self, database: str, options) -> None:
+    def migrate_tenants(self, migrator: TenantMigrator, database: str, options) -> None:
         verbosity = options["verbosity"]
-        migrator = TenantMigrator(database)
         targets = self._tenant_targets(migrator, options["app_label"], options["migration_name"])
         tenants = find_tenants(database, options["tenant_keys"])
         if options["plan"]:
@@ -151,8 +150,3 @@ class Command(DjangoMigrate):
         if not shown:
             self.stdout.write("  No planned migration operations.")
 
-
-def _loader(connection):
-    from django.db.migrations.loader import MigrationLoader
-
-    return MigrationLoader(connection, ignore_no_migrations=True)
