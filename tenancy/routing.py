@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
+from django.http.request import split_domain_port
 
 from .conf import settings
 from .utils import get_tenant_model
@@ -55,7 +56,7 @@ def route(request: HttpRequest) -> Route | None:
 
 def _by_subdomain(host: str) -> Route | None:
     base = (settings.TENANCY_BASE_DOMAIN or "").lower().strip(".")
-    host = host.lower().rsplit(":", 1)[0] if not host.startswith("[") else host.lower()
+    host, _ = split_domain_port(host)  # lowercased, without the port
     if not base or not host.endswith("." + base):
         return None
     key = host[: -len(base) - 1]
