@@ -37,16 +37,13 @@ def check_tenant_model(app_configs=None, **kwargs):
 
 @checks.register()
 def check_settings(app_configs=None, **kwargs):
-    errors = []
-    size = settings.TENANCY_CACHE_SIZE
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        errors.append(
-            checks.Error(
-                f"TENANCY_CACHE_SIZE must be a positive integer, not {size!r}.",
-                hint="It is how many tenants keep their model classes built at once.",
-                id="tenancy.E003",
-            )
-        )
+    errors = _integer_setting(
+        "TENANCY_CACHE_SIZE",
+        1,
+        "a positive integer",
+        "It is how many tenants keep their model classes built at once.",
+        "tenancy.E003",
+    )
     prefix = settings.TENANCY_SCHEMA_PREFIX
     if not isinstance(prefix, str) or (prefix and not naming.IDENTIFIER_RE.match(prefix)):
         errors.append(
@@ -56,15 +53,13 @@ def check_settings(app_configs=None, **kwargs):
                 id="tenancy.E004",
             )
         )
-    pool_size = settings.TENANCY_POOL_SIZE
-    if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 0:
-        errors.append(
-            checks.Error(
-                f"TENANCY_POOL_SIZE must be an integer, 0 or more, not {pool_size!r}.",
-                hint="It is how many prepared schemas new tenants can take theirs from (PostgreSQL); 0: none.",
-                id="tenancy.E006",
-            )
-        )
+    errors += _integer_setting(
+        "TENANCY_POOL_SIZE",
+        0,
+        "an integer, 0 or more",
+        "It is how many prepared schemas new tenants can take theirs from (PostgreSQL); 0: none.",
+        "tenancy.E006",
+    )
     from .pool import REFILL_MODES
 
     if settings.TENANCY_POOL_REFILL not in REFILL_MODES:
@@ -124,4 +119,11 @@ def check_installed_apps(app_configs=None, **kwargs):
                 id="tenancy.W001",
             )
         ]
+    return []
+
+
+def _integer_setting(name: str, minimum: int, what: str, hint: str, check_id: str) -> list[checks.Error]:
+    value = getattr(settings, name)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        return [checks.Error(f"{name} must be {what}, not {value!r}.", hint=hint, id=check_id)]
     return []
