@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from tenancy import signals
 from tenancy.exceptions import TenantDeleted
 from tests.shop.models import Customer, Order, Product
-from tests.utils import schema_exists, tables
+from tests.utils import recorded_signals, schema_exists, tables
 
 transactional_ddl = pytest.mark.skipif(
     "not connection.features.can_rollback_ddl", reason="this backend cannot roll DDL back"
@@ -126,7 +126,6 @@ def test_bulk_create_provisions_each_tenant(db):
 
 
 def test_signals_are_sent_in_order_with_their_arguments(db, django_capture_on_commit_callbacks):
-    received = []
     names = [
         "pre_schema_creation",
         "post_schema_creation",
@@ -136,22 +135,10 @@ def test_signals_are_sent_in_order_with_their_arguments(db, django_capture_on_co
         "post_schema_deletion",
     ]
 
-    def receiver_for(name):
-        def receiver(sender, tenant, using, **kwargs):
-            received.append((name, sender, tenant.name, using, schema_exists("tenant_acme")))
-
-        return receiver
-
-    receivers = {name: receiver_for(name) for name in names}
-    for name, receiver in receivers.items():
-        getattr(signals, name).connect(receiver)
-    try:
+    with recorded_signals(names, "tenant_acme") as received:
         with django_capture_on_commit_callbacks(execute=True):
             tenant = Customer.objects.create(name="acme")
             tenant.delete()
-    finally:
-        for name, receiver in receivers.items():
-            getattr(signals, name).disconnect(receiver)
     uses_schemas = connection.vendor == "postgresql"
     assert [r[0] for r in received] == names
     assert all(r[1] is Customer and r[2] == "acme" and r[3] == "default" for r in received)

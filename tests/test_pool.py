@@ -16,7 +16,7 @@ from tenancy.models import PooledSchema
 from tenancy.tenant_migrations import recorder
 from tenancy.tenant_migrations.classify import latest_tenant_migrations
 from tests.shop.models import Customer, Product
-from tests.utils import schema_exists, tables
+from tests.utils import recorded_signals, schema_exists, tables
 
 from .test_lifecycle import TENANT_TABLES
 
@@ -117,23 +117,9 @@ def test_bulk_create_takes_a_schema_per_tenant(db, pool_on):
 @postgresql
 def test_signals_are_sent_as_when_the_schema_is_created(db, pool_on):
     pool.fill_pool()
-    received = []
     names = ["pre_schema_creation", "post_schema_creation", "pre_models_creation", "post_models_creation"]
-
-    def receiver_for(name):
-        def receiver(sender, tenant, using, **kwargs):
-            received.append((name, sender, tenant.name, using, schema_exists("tenant_acme")))
-
-        return receiver
-
-    receivers = {name: receiver_for(name) for name in names}
-    for name, receiver in receivers.items():
-        getattr(signals, name).connect(receiver)
-    try:
+    with recorded_signals(names, "tenant_acme") as received:
         Customer.objects.create(name="acme")
-    finally:
-        for name, receiver in receivers.items():
-            getattr(signals, name).disconnect(receiver)
     assert received == [
         ("pre_schema_creation", Customer, "acme", "default", False),
         ("post_schema_creation", Customer, "acme", "default", True),

@@ -1,4 +1,8 @@
+from contextlib import contextmanager
+
 from django.db import connection
+
+from tenancy import signals
 
 
 def tables(schema=None):
@@ -23,3 +27,25 @@ def schema_exists(schema):
             cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema])
             return cursor.fetchone() is not None
     return bool(tables(schema))
+
+
+@contextmanager
+def recorded_signals(names, schema):
+    """Record, while in the block, each of tenancy's signals ``names`` that is sent: its name,
+    sender, tenant name and database, and whether ``schema`` existed then."""
+    received = []
+
+    def receiver_for(name):
+        def receiver(sender, tenant, using, **kwargs):
+            received.append((name, sender, tenant.name, using, schema_exists(schema)))
+
+        return receiver
+
+    receivers = {name: receiver_for(name) for name in names}
+    for name, receiver in receivers.items():
+        getattr(signals, name).connect(receiver)
+    try:
+        yield received
+    finally:
+        for name, receiver in receivers.items():
+            getattr(signals, name).disconnect(receiver)
