@@ -8,7 +8,7 @@ class TenancyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, invalidation  # noqa: F401  (checks: registers the system checks)
         from .relations import install_related_managers, validate_relations
         from .utils import get_tenant_model
 
@@ -19,3 +19,4 @@ class TenancyConfig(AppConfig):
         except ImproperlyConfigured:
             return  # reported by the system check tenancy.E001
         install_related_managers(tenant_model)
+        invalidation.connect(tenant_model)

@@ -75,6 +75,81 @@ def check_settings(app_configs=None, **kwargs):
     return errors
 
 
+@checks.register()
+def check_routing(app_configs=None, **kwargs):
+    from .routing import ROUTINGS
+
+    how, errors = settings.TENANCY_ROUTING, []
+    if how not in ROUTINGS:
+        errors.append(
+            checks.Error(
+                f"TENANCY_ROUTING must be one of {', '.join(map(repr, ROUTINGS))}, not {how!r}.",
+                hint="It is how TenantMiddleware finds the tenant of a request.",
+                id="tenancy.E008",
+            )
+        )
+    if how == "domain" and "tenancy.contrib.domains" not in django_settings.INSTALLED_APPS:
+        errors.append(
+            checks.Error(
+                'TENANCY_ROUTING is "domain", but tenancy.contrib.domains is not installed.',
+                hint='Add "tenancy.contrib.domains" to INSTALLED_APPS: it stores the tenants\' domains.',
+                id="tenancy.E009",
+            )
+        )
+    routed = "tenancy.middleware.TenantMiddleware" in getattr(django_settings, "MIDDLEWARE", ())
+    if how == "subdomain" and routed and not settings.TENANCY_BASE_DOMAIN:
+        errors.append(
+            checks.Warning(
+                'TENANCY_ROUTING is "subdomain", but TENANCY_BASE_DOMAIN is not set: no request reaches a tenant.',
+                hint='Set it to the domain the tenants are subdomains of, such as "example.com".',
+                id="tenancy.W003",
+            )
+        )
+    sites = settings.TENANCY_STATIC_SITES
+    if not isinstance(sites, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in sites.items()):
+        errors.append(
+            checks.Error(
+                f"TENANCY_STATIC_SITES must be a dict of site keys to URLconf module paths, not {sites!r}.",
+                hint='For example {"admin": "project.admin_urls"}.',
+                id="tenancy.E010",
+            )
+        )
+    listen = settings.TENANCY_ROUTING_LISTEN
+    if not isinstance(listen, bool) and listen not in connections.settings:
+        errors.append(
+            checks.Error(
+                f"TENANCY_ROUTING_LISTEN must be True, False or the alias of a database, not {listen!r}.",
+                hint="An alias names the DATABASES entry to listen for tenant changes through.",
+                id="tenancy.E011",
+            )
+        )
+    return errors + (_check_routing_field() if routed and how != "domain" else [])
+
+
+def _check_routing_field() -> list[checks.Error]:
+    from .utils import get_tenant_model
+
+    try:
+        model = get_tenant_model()
+    except ImproperlyConfigured:
+        return []  # tenancy.E001
+    name = settings.TENANCY_ROUTING_FIELD
+    try:
+        field = model._meta.get_field(name)
+    except Exception:
+        field = None
+    if field is None or not getattr(field, "unique", False):
+        return [
+            checks.Error(
+                f"TENANCY_ROUTING_FIELD is {name!r}, which is not a unique field of {model._meta.label}.",
+                hint="Requests name their tenant by this field's value: it must identify one tenant.",
+                obj=model,
+                id="tenancy.E012",
+            )
+        ]
+    return []
+
+
 @checks.register(checks.Tags.database)
 def check_databases(app_configs=None, databases=None, **kwargs):
     errors = []

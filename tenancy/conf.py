@@ -17,7 +17,8 @@ DEFAULTS = {
     # The prefix of a tenant's schema name (PostgreSQL) or table prefix (other backends).
     "TENANCY_SCHEMA_PREFIX": "tenant_",
     # Request routing (tenancy.middleware.TenantMiddleware): how a request names its tenant,
-    # "subdomain" (of TENANCY_BASE_DOMAIN), "path" (/<TENANCY_PATH_PREFIX>/<key>/...) or "header".
+    # "subdomain" (of TENANCY_BASE_DOMAIN), "domain" (a host stored in tenancy.contrib.domains),
+    # "path" (/<TENANCY_PATH_PREFIX>/<key>/...) or "header".
     "TENANCY_ROUTING": "subdomain",
     "TENANCY_BASE_DOMAIN": None,
     "TENANCY_PATH_PREFIX": "t",
@@ -26,8 +27,17 @@ DEFAULTS = {
     "TENANCY_ROUTING_FIELD": "name",
     # The URLconf of tenant requests (None: ROOT_URLCONF); requests without a tenant use ROOT_URLCONF.
     "TENANCY_URLCONF": None,
+    # Static sites beside the tenants, each with its URLconf: {"admin": "project.admin_urls"} serves
+    # admin.<base domain> (or /t/admin/, or X-Tenant: admin; by "domain" routing, a full host) with it.
+    "TENANCY_STATIC_SITES": {},
+    # "domain" routing: whether a request on a tenant's other domains is redirected (301) to its primary one.
+    "TENANCY_REDIRECT_TO_PRIMARY_DOMAIN": False,
     # How long, in seconds, a process trusts the tenant it found for a key without asking again.
     "TENANCY_ROUTING_TIMEOUT": 60,
+    # PostgreSQL: whether processes hear of tenants changed by other processes at once (tenancy.invalidation):
+    # True, through the tenants' database; the alias of another DATABASES entry (a direct connection when
+    # the tenants' database is reached through a pooler in transaction mode); False: only the timeout.
+    "TENANCY_ROUTING_LISTEN": True,
     # Whether TenantMiddleware sets tenancy.context.current_tenant() during each request.
     "TENANCY_CURRENT_TENANT": False,
     # PostgreSQL: how many schemas to keep prepared for new tenants (see tenancy.pool); 0: no pool,

@@ -7,9 +7,10 @@ Add it near the top of ``MIDDLEWARE`` (before anything that reads ``request.tena
 A request for a tenant (see :mod:`tenancy.routing` for how one is recognised) gets the tenant in
 ``request.tenant`` and is resolved with ``TENANCY_URLCONF`` when it is set; a request for a key no
 tenant has gets a 404, never another tenant's pages nor the public site's; any other request
-(the public site) passes through with ``request.tenant = None`` and the ``ROOT_URLCONF``. The
-middleware works in sync and async stacks; in an async one, a tenant it remembers costs no
-thread switch and no query.
+(the public site) passes through with ``request.tenant = None`` and the ``ROOT_URLCONF``. A
+request for a static site (``TENANCY_STATIC_SITES``) has no tenant either, its site's name in
+``request.static_site`` and its site's URLconf. The middleware works in sync and async stacks; in
+an async one, a tenant it remembers costs no thread switch and no query.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from contextlib import nullcontext
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.db import router
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, set_script_prefix
 
 from .conf import settings
 from .context import using_tenant
-from .routing import Route, lookup, route
+from .lookup import Found, lookup
+from .routing import Route, route
 from .utils import get_tenant_model
 
 
@@ -40,11 +42,14 @@ class TenantMiddleware:
     def __call__(self, request):
         if self.is_async:
             return self.__acall__(request)
-        request.tenant, found = None, route(request)
+        request.tenant, request.static_site, found = None, None, route(request)
         if found is None:
             return self.get_response(request)
+        answer = None if found.static_urlconf else lookup.get(self.using(), found)
         prefix = get_script_prefix()
-        self.enter(request, found, lookup.get(self.using(), found.key))
+        redirect = self.enter(request, found, answer)
+        if redirect is not None:
+            return redirect
         try:
             with self.current(request.tenant):
                 return self.get_response(request)
@@ -52,14 +57,16 @@ class TenantMiddleware:
             set_script_prefix(prefix)
 
     async def __acall__(self, request):
-        request.tenant, found = None, route(request)
+        request.tenant, request.static_site, found = None, None, route(request)
         if found is None:
             return await self.get_response(request)
-        tenant = lookup.cached(self.using(), found.key)
-        if tenant is lookup.MISSING:
-            tenant = await sync_to_async(lookup.get)(self.using(), found.key)
+        answer = None
+        if not found.static_urlconf:
+            answer = lookup.cached(self.using(), found) or await sync_to_async(lookup.get)(self.using(), found)
         prefix = get_script_prefix()
-        self.enter(request, found, tenant)
+        redirect = self.enter(request, found, answer)
+        if redirect is not None:
+            return redirect
         try:
             with self.current(request.tenant):
                 return await self.get_response(request)
@@ -76,15 +83,23 @@ class TenantMiddleware:
         return router.db_for_read(get_tenant_model())
 
     @staticmethod
-    def enter(request, found: Route, tenant) -> None:
-        if tenant is None:
+    def enter(request, found: Route, answer: Found | None) -> HttpResponse | None:
+        """Set ``request`` up for its tenant or static site; a redirect to a primary domain, or None."""
+        if found.static_urlconf:
+            request.static_site = found.key
+            request.urlconf = found.static_urlconf
+        elif answer.tenant is None:
             raise Http404(f"No tenant is called {found.key!r}.")
-        request.tenant = tenant
-        if settings.TENANCY_URLCONF:
-            request.urlconf = settings.TENANCY_URLCONF
+        elif settings.TENANCY_REDIRECT_TO_PRIMARY_DOMAIN and answer.primary_domain not in (None, found.key):
+            return HttpResponsePermanentRedirect(f"{request.scheme}://{answer.primary_domain}{request.get_full_path()}")
+        else:
+            request.tenant = answer.tenant
+            if settings.TENANCY_URLCONF:
+                request.urlconf = settings.TENANCY_URLCONF
         if found.script_part:
             # /t/acme/orders/: the URLconf sees orders/, and reverse() puts /t/acme/ back.
             script_name = request.META.get("SCRIPT_NAME", "").rstrip("/") + found.script_part
             request.META["SCRIPT_NAME"] = script_name
             request.path_info = request.path_info[len(found.script_part) :] or "/"
             set_script_prefix(script_name + "/")
+        return None

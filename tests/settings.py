@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "tenancy",
+    "tenancy.contrib.domains",
     "tests.shop",
     "tests.evolve",
 ]

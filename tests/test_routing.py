@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import AsyncClient, Client
 from django.test.utils import CaptureQueriesContext
 
-from tenancy.routing import lookup
+from tenancy.lookup import lookup
 from tests.shop.models import Customer, Product
 
 

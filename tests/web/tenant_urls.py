@@ -10,4 +10,5 @@ urlpatterns = [
     path("async/", views.async_products, name="async-products"),
     path("current/", views.current),
     path("async-current/", views.async_current),
+    path("link-to/<slug:name>/", views.link_to),
 ]

@@ -35,3 +35,14 @@ async def async_current(request):
 
     await asyncio.sleep(0.01)  # let the other request run meanwhile
     return HttpResponse(f"current {current_tenant()}")
+
+
+def static_home(request):
+    return HttpResponse(f"static site {request.static_site} at {reverse('static-home')}, tenant {request.tenant}")
+
+
+def link_to(request, name):
+    from tenancy.links import tenant_reverse
+    from tests.shop.models import Customer
+
+    return HttpResponse(tenant_reverse("products", Customer.objects.get(name=name)))
