@@ -127,3 +127,25 @@ def test_concurrent_async_requests_each_see_their_own_current_tenant(settings, d
 
     keys, responses = async_to_sync(requests)()
     assert [r.content.decode() for r in responses] == [f"current {key}" for key in keys]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_threads_each_see_their_own_current_tenant(settings, delete_tenants):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    settings.TENANCY_CURRENT_TENANT = True
+    for name in ("acme", "globex", "initech"):
+        Customer.objects.create(name=name)
+
+    def current_of(key):
+        try:
+            return Client().get("/slow-current/", headers={"host": f"{key}.example.com"}).content.decode()
+        finally:
+            connections.close_all()
+
+    keys = ["acme", "globex", "initech"] * 8
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(current_of, keys))
+    assert answers == [f"current {key}" for key in keys]

@@ -10,5 +10,6 @@ urlpatterns = [
     path("async/", views.async_products, name="async-products"),
     path("current/", views.current),
     path("async-current/", views.async_current),
+    path("slow-current/", views.slow_current),
     path("link-to/<slug:name>/", views.link_to),
 ]

@@ -28,6 +28,15 @@ def current(request):
     return HttpResponse(f"current {current_tenant()}")
 
 
+def slow_current(request):
+    import time
+
+    from tenancy.context import current_tenant
+
+    time.sleep(0.01)  # let the other threads' requests run meanwhile
+    return HttpResponse(f"current {current_tenant()}")
+
+
 async def async_current(request):
     import asyncio
 
