@@ -1,0 +1,158 @@
+"""Model forms and formsets over tenant models: declared once, bound to a tenant when used.
+
+A ``ModelForm`` cannot be built on a declared tenant model (``Order`` has no table, and its
+relations point at models that have no rows). Declare it as a :class:`TenantModelForm` instead,
+and it is bound to a tenant's class when it is used::
+
+    class OrderForm(TenantModelForm):
+        class Meta:
+            model = Order                 # the declared tenant model
+            fields = ["product", "quantity"]
+
+    form = OrderForm(request.POST, tenant=request.tenant)   # or OrderForm.for_tenant(acme)(...)
+    form = OrderForm(instance=order)                         # the tenant of the instance
+
+The bound form is an ordinary ``ModelForm`` of ``Order.for_tenant(acme)``: its choice fields
+for relations to other tenant models offer that tenant's rows only, and refuse another tenant's
+primary key as "Select a valid choice". Relations to global models (``auth.User``) keep their
+global choices. The factories below do the same for ``modelform_factory`` and the formsets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.forms import models as model_forms
+
+from .tenants import AbstractTenant
+
+
+def tenant_class(model: type[models.Model], tenant: AbstractTenant) -> type[models.Model]:
+    """The class of ``model`` to use at ``tenant``: a declared tenant model's tenant class, or
+    ``model`` itself (a global model, or already the tenant's class)."""
+    declared = getattr(model, "_tenancy_declared", None)
+    if declared is None:
+        return model  # a global model
+    if declared is model:
+        return model.for_tenant(tenant)
+    owner = model._tenancy_tenant
+    if owner is not None and (owner.pk, owner._state.db) != (tenant.pk, tenant._state.db):
+        raise ValueError(f"{model.__name__} is the class of tenant {owner}, not of {tenant}.")
+    return model
+
+
+class TenantModelChoiceField(forms.ModelChoiceField):
+    """A choice among a tenant's rows of a declared tenant model, for a :class:`TenantModelForm`'s
+    own fields: ``product = TenantModelChoiceField(Product, limit_choices_to={"archived": False})``."""
+
+    def __init__(self, model: type[models.Model], **kwargs: Any):
+        self.declared_model = model
+        super().__init__(queryset=None, **kwargs)
+
+    def bound_to(self, tenant: AbstractTenant) -> forms.ModelChoiceField:
+        field = self.__deepcopy__({})
+        field.queryset = tenant_class(self.declared_model, tenant)._default_manager.all()
+        return field
+
+
+class TenantModelMultipleChoiceField(TenantModelChoiceField, forms.ModelMultipleChoiceField):
+    """Several of a tenant's rows of a declared tenant model (see :class:`TenantModelChoiceField`)."""
+
+
+class TenantModelFormMetaclass(model_forms.ModelFormMetaclass):
+    """Builds a form declared on a declared tenant model without its model fields: those come
+    with the tenant's class, in the subclass :meth:`TenantModelForm.for_tenant` makes."""
+
+    def __new__(mcs, name, bases, attrs):
+        meta = attrs.get("Meta") or next((b.Meta for b in bases if hasattr(b, "Meta")), None)
+        model = getattr(meta, "model", None)
+        declared = model is not None and getattr(model, "_tenancy_declared", None) is model
+        if declared:
+            attrs["Meta"] = type("Meta", (meta,), {"model": None})
+        cls = super().__new__(mcs, name, bases, attrs)
+        if declared:
+            cls._tenancy_model, cls._tenancy_meta = model, meta
+        return cls
+
+
+class TenantModelForm(forms.ModelForm, metaclass=TenantModelFormMetaclass):
+    """A ``ModelForm`` whose ``Meta.model`` is a declared tenant model (see the module's docs)."""
+
+    _tenancy_model: type[models.Model] | None = None  # the declared model, on unbound forms
+    _tenancy_meta = None
+
+    def __new__(cls, *args: Any, tenant: AbstractTenant | None = None, **kwargs: Any):
+        if cls._tenancy_model is None:
+            return super().__new__(cls)
+        instance = kwargs.get("instance")
+        if tenant is None and instance is not None:
+            tenant = getattr(type(instance), "_tenancy_tenant", None)
+        if tenant is None:
+            raise TypeError(
+                f"{cls.__name__} is a form of the tenant model {cls._tenancy_model.__name__}: pass tenant=, "
+                f"or an instance, or use {cls.__name__}.for_tenant(tenant)."
+            )
+        return super().__new__(cls.for_tenant(tenant))
+
+    def __init__(self, *args: Any, tenant: AbstractTenant | None = None, **kwargs: Any):
+        instance = kwargs.get("instance")
+        if instance is not None and self._meta.model is not None and not isinstance(instance, self._meta.model):
+            raise ValueError(f"{instance!r} is not a row of {self._meta.model.__name__} of this form's tenant.")
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def for_tenant(cls, tenant: AbstractTenant) -> type[TenantModelForm]:
+        """This form for ``tenant``: a ``ModelForm`` of the tenant's class, made once per class."""
+        if cls._tenancy_model is None:
+            return cls  # bound already, or a form of a global model
+        model = tenant_class(cls._tenancy_model, tenant)
+        forms_of_model = model.__dict__.get("_tenancy_forms")
+        if forms_of_model is None:
+            forms_of_model = model._tenancy_forms = {}  # dies with the tenant's class
+        bound = forms_of_model.get(cls)
+        if bound is None:
+            attrs = {
+                "Meta": type("Meta", (cls._tenancy_meta,), {"model": model}),
+                "__module__": cls.__module__,
+                "__qualname__": cls.__qualname__,
+                "_tenancy_model": None,
+                "_tenancy_meta": None,
+            }
+            for name, field in cls.base_fields.items():
+                if isinstance(field, TenantModelChoiceField):
+                    attrs[name] = field.bound_to(tenant)
+            bound = forms_of_model[cls] = type(cls)(cls.__name__, (cls,), attrs)
+        return bound
+
+
+def _bound_form(form: type[forms.BaseForm], tenant: AbstractTenant) -> type[forms.BaseForm]:
+    return form.for_tenant(tenant) if isinstance(form, TenantModelFormMetaclass) else form
+
+
+def tenant_modelform_factory(
+    tenant: AbstractTenant, model: type[models.Model], form: type[forms.ModelForm] = forms.ModelForm, **kwargs: Any
+) -> type[forms.ModelForm]:
+    """``modelform_factory`` over ``tenant``'s class of ``model`` (a declared tenant model)."""
+    return model_forms.modelform_factory(tenant_class(model, tenant), form=_bound_form(form, tenant), **kwargs)
+
+
+def tenant_modelformset_factory(
+    tenant: AbstractTenant, model: type[models.Model], form: type[forms.ModelForm] = forms.ModelForm, **kwargs: Any
+) -> type[forms.BaseModelFormSet]:
+    """``modelformset_factory`` over ``tenant``'s class of ``model``."""
+    return model_forms.modelformset_factory(tenant_class(model, tenant), form=_bound_form(form, tenant), **kwargs)
+
+
+def tenant_inlineformset_factory(
+    tenant: AbstractTenant,
+    parent_model: type[models.Model],
+    model: type[models.Model],
+    form: type[forms.ModelForm] = forms.ModelForm,
+    **kwargs: Any,
+) -> type[forms.BaseInlineFormSet]:
+    """``inlineformset_factory`` over ``tenant``'s classes of ``parent_model`` and ``model``."""
+    return model_forms.inlineformset_factory(
+        tenant_class(parent_model, tenant), tenant_class(model, tenant), form=_bound_form(form, tenant), **kwargs
+    )
