@@ -149,4 +149,3 @@ class Command(DjangoMigrate):
                     self.stdout.write("      " + (style(message) if style else message))
         if not shown:
             self.stdout.write("  No planned migration operations.")
-

@@ -60,4 +60,3 @@ class Command(DjangoShowmigrations):
             names = ", ".join(t.db_schema for t in members[:3]) + (", ..." if len(members) > 3 else "")
             state = "up to date" if not pending else f"{len(pending)} to apply: {', '.join(pending)}"
             self.stdout.write(f"  {len(members)} of {len(tenants)} tenant(s) {state} ({names})")
-

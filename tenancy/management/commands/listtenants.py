@@ -1,0 +1,52 @@
+"""``listtenants``: the tenants of a database, as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.core.management.base import BaseCommand
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from tenancy.utils import find_tenants
+
+from .createtenant import tenant_fields
+
+
+class Command(BaseCommand):
+    help = "Lists the tenants: primary key, schema name and the tenant model's fields."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--format", choices=("table", "json", "csv"), default="table", help="The output format (default: table)."
+        )
+        parser.add_argument(
+            "--database",
+            default=DEFAULT_DB_ALIAS,
+            choices=tuple(connections),
+            help='The database whose tenants to list (default: "default").',
+        )
+
+    def handle(self, *args, **options):
+        names = [field.name for field in tenant_fields()]
+        rows = [
+            {"pk": tenant.pk, "schema": tenant.db_schema, **{name: getattr(tenant, name) for name in names}}
+            for tenant in find_tenants(options["database"])
+        ]
+        columns = ["pk", "schema", *names]
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(rows, default=str, indent=2))
+        elif options["format"] == "csv":
+            writer = csv.DictWriter(self.stdout, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        else:
+            self.write_table(columns, rows)
+
+    def write_table(self, columns, rows) -> None:
+        cells = [[str(row[c]) for c in columns] for row in rows]
+        widths = [max([len(c), *(len(line[i]) for line in cells)]) for i, c in enumerate(columns)]
+        self.stdout.write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+        for line in cells:
+            self.stdout.write("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
+        self.stdout.write(f"({len(rows)} tenant{'s' if len(rows) != 1 else ''})")
