@@ -40,6 +40,12 @@ DEFAULTS = {
     "TENANCY_ROUTING_LISTEN": True,
     # Whether TenantMiddleware sets tenancy.context.current_tenant() during each request.
     "TENANCY_CURRENT_TENANT": False,
+    # tenancy.contrib.auth: the per-tenant user model ("app_label.ModelName", an AbstractTenantUser).
+    "TENANCY_USER_MODEL": None,
+    # tenancy.contrib.auth's middleware: whether a session authenticates only at the tenant it was made at,
+    # and whether authenticated users who are not members of the request's tenant get a 403.
+    "TENANCY_SESSION_PER_TENANT": True,
+    "TENANCY_REQUIRE_MEMBERSHIP": False,
     # PostgreSQL: how many schemas to keep prepared for new tenants (see tenancy.pool); 0: no pool,
     # every tenant's tables are created when it is.
     "TENANCY_POOL_SIZE": 0,

@@ -42,9 +42,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    "django.contrib.sessions",
     "tenancy",
     "tenancy.contrib.domains",
+    "tenancy.contrib.auth",
     "tests.shop",
     "tests.evolve",
+    "tests.members",
 ]
 TENANCY_TENANT_MODEL = "shop.Customer"
+TENANCY_USER_MODEL = "members.Member"

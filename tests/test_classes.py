@@ -9,6 +9,7 @@ from django.db import connection
 
 from tenancy.exceptions import TenantModelUnavailable, TenantNotProvisioned
 from tests.evolve.models import Book, Shelf
+from tests.members.models import Member
 from tests.shop.models import (
     CheapProduct,
     Comment,
@@ -62,8 +63,9 @@ def test_models_iterates_over_every_class_of_the_tenant(acme):
         Comment,
         Shelf,
         Book,
+        Member,
     }
-    assert len(acme.models) == 12
+    assert len(acme.models) == 13
     assert Order in acme.models and Timestamped not in acme.models
     with pytest.raises(KeyError, match="not a tenant model"):
         acme.models[Customer]

@@ -188,3 +188,32 @@ def test_tenant_command_errors(db, acme):
         run("tenant_command", "--tenant", "acme", "nosuchcommand")
     with pytest.raises(CommandError, match="'nobody'"):
         run("tenant_command", "--tenant", "nobody", "dumpdata")
+
+
+def test_the_tenants_classes_are_not_kept_by_the_command(acme_data, globex, tmp_path):
+    import gc
+
+    from django.db.models.base import ModelBase
+
+    from tenancy.registry import cache
+
+    schemas = {acme_data.db_schema, globex.db_schema}
+
+    def alive():  # type(o), not isinstance(): isinstance() would make lazy objects set themselves up
+        return {
+            id(o): o
+            for o in gc.get_objects()
+            if issubclass(type(o), ModelBase)
+            and getattr(o.__dict__.get("_tenancy_tenant"), "db_schema", None) in schemas
+        }
+
+    before = alive()  # classes other tests may have left (held here, so that their ids stay theirs)
+    dump = tmp_path / "acme.json"
+    run("tenant_command", "--tenant", "acme", "dumpdata", "-o", str(dump))
+    run("tenant_command", "--tenant", "globex", "loaddata", str(dump))
+    cache.clear()
+    for tenant in (acme_data, globex):
+        tenant.__dict__.pop("_tenancy_classes", None)
+    gc.collect()
+    left = [o for key, o in alive().items() if key not in before]
+    assert [o.__name__ for o in left] == []

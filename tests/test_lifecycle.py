@@ -13,7 +13,7 @@ transactional_ddl = pytest.mark.skipif(
 )
 # shop: 9 models (one with a custom db_table; a proxy has none) and 2 auto-created M2M tables;
 # evolve: 2 models.
-TENANT_TABLES = 13
+TENANT_TABLES = 15
 
 
 def test_create_provisions_schema_and_every_table(db):

@@ -17,7 +17,8 @@ def test_template_is_the_tenants_own_ddl(acme):
     assert sorted(sent) == sorted(own)
     assert '"tenant_acme"."shop_product"' in ";".join(own) and TEMPLATE_SCHEMA not in ";".join(own)
     to_global = ['REFERENCES "tenant_acme".' not in s and "FOREIGN KEY" in s for s in sent]
-    assert to_global == sorted(to_global) and sum(to_global) == 6  # 4 to auth_user, auth_group, django_content_type
+    # 7 to auth_user, auth_group, auth_permission and django_content_type
+    assert to_global == sorted(to_global) and sum(to_global) == 7
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
@@ -26,7 +27,7 @@ def test_provisioning_sends_the_ddl_in_one_statement(db):
         Customer.objects.create(name="acme")
     ddl = [q["sql"] for q in ctx.captured_queries if "CREATE TABLE" in q["sql"]]
     assert len(ddl) == 1
-    assert ddl[0].count("CREATE TABLE") == 13
+    assert ddl[0].count("CREATE TABLE") == 15
     assert [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("CREATE SCHEMA")] == [
         'CREATE SCHEMA "tenant_acme"'
     ]

@@ -13,6 +13,10 @@ class Customer(AbstractTenant):
     def natural_key(self):
         return (self.name,)
 
+    def has_member(self, user):
+        """Global users belong to a tenant through tests.members' Membership (tenancy.contrib.auth)."""
+        return self.memberships.filter(user=user).exists()
+
     def __str__(self):
         return self.name
 

@@ -60,13 +60,27 @@ class Command(BaseCommand):
         for tenant in tenants:
             if len(tenants) > 1:
                 self.stderr.write(f"== {tenant} ({tenant.db_schema})")
-            with tenant_scope(tenant):
-                call_command(
-                    name,
-                    *[argument.replace("{schema}", tenant.db_schema) for argument in arguments],
-                    stdout=self.stdout._out,
-                    stderr=self.stderr._out,
-                )
+            try:
+                with tenant_scope(tenant):
+                    call_command(
+                        name,
+                        *[argument.replace("{schema}", tenant.db_schema) for argument in arguments],
+                        stdout=self.stdout._out,
+                        stderr=self.stderr._out,
+                    )
+            finally:
+                if name == "loaddata":
+                    _forget_loaddata_commands()
+
+
+def _forget_loaddata_commands() -> None:
+    """Django's loaddata caches find_fixtures() per command instance, which keeps each instance, and
+    the tenant classes it loaded, alive for good: let them go with their tenant."""
+    from django.core.management.commands.loaddata import Command as LoadData
+
+    cache_clear = getattr(LoadData.find_fixtures, "cache_clear", None)
+    if cache_clear is not None:
+        cache_clear()
 
 
 def _dumpdata_arguments(arguments: list[str]) -> list[str]:
