@@ -1,7 +1,5 @@
 """Authentication at tenants: per-tenant users, global members, sessions bound to their tenant."""
 
-import os
-
 import pytest
 from asgiref.sync import async_to_sync
 from django.contrib.auth.models import Permission, User
@@ -10,11 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import AsyncClient, Client
 
-from tenancy.lookup import lookup
 from tests.members.models import Member, Membership
 from tests.shop.models import Customer
+from tests.utils import routing
 
-TEMPLATES = os.path.join(os.path.dirname(__file__), "web", "templates")
 AUTH_MIDDLEWARE = [
     "tenancy.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -25,22 +22,20 @@ AUTH_MIDDLEWARE = [
 
 @pytest.fixture(autouse=True)
 def routed(settings):
-    settings.MIDDLEWARE = AUTH_MIDDLEWARE
-    settings.ROOT_URLCONF = "tests.web.auth_urls"
-    settings.TENANCY_URLCONF = "tests.web.auth_urls"
-    settings.TENANCY_BASE_DOMAIN = "example.com"
-    settings.ALLOWED_HOSTS = [".example.com"]
-    settings.TENANCY_CURRENT_TENANT = True
-    settings.AUTHENTICATION_BACKENDS = [
-        "django.contrib.auth.backends.ModelBackend",
-        "tenancy.contrib.auth.backends.TenantBackend",
-    ]
-    settings.LOGIN_URL = "/login/"
-    settings.TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [TEMPLATES]}]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, for tests
-    lookup.clear()
-    yield
-    lookup.clear()
+    with routing(
+        settings,
+        MIDDLEWARE=AUTH_MIDDLEWARE,
+        ROOT_URLCONF="tests.web.auth_urls",
+        TENANCY_URLCONF="tests.web.auth_urls",
+        TENANCY_CURRENT_TENANT=True,
+        AUTHENTICATION_BACKENDS=[
+            "django.contrib.auth.backends.ModelBackend",
+            "tenancy.contrib.auth.backends.TenantBackend",
+        ],
+        LOGIN_URL="/login/",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],  # fast, for tests
+    ):
+        yield
 
 
 @pytest.fixture

@@ -9,21 +9,14 @@ from django.test.utils import CaptureQueriesContext
 
 from tenancy.contrib.domains.models import Domain, normalize_domain
 from tenancy.links import tenant_reverse, tenant_url
-from tenancy.lookup import lookup
 from tests.shop.models import Customer, Product
+from tests.utils import routing
 
 
 @pytest.fixture(autouse=True)
 def routed(settings):
-    settings.MIDDLEWARE = ["tenancy.middleware.TenantMiddleware"]
-    settings.ROOT_URLCONF = "tests.web.urls"
-    settings.TENANCY_URLCONF = "tests.web.tenant_urls"
-    settings.TENANCY_ROUTING = "domain"
-    settings.TENANCY_BASE_DOMAIN = "example.com"
-    settings.ALLOWED_HOSTS = ["*"]
-    lookup.clear()
-    yield
-    lookup.clear()
+    with routing(settings, TENANCY_ROUTING="domain", ALLOWED_HOSTS=["*"]):
+        yield
 
 
 @pytest.fixture

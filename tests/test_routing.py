@@ -6,20 +6,14 @@ from django.db import connection
 from django.test import AsyncClient, Client
 from django.test.utils import CaptureQueriesContext
 
-from tenancy.lookup import lookup
 from tests.shop.models import Customer, Product
+from tests.utils import routing
 
 
 @pytest.fixture(autouse=True)
 def routed(settings):
-    settings.MIDDLEWARE = ["tenancy.middleware.TenantMiddleware"]
-    settings.ROOT_URLCONF = "tests.web.urls"
-    settings.TENANCY_URLCONF = "tests.web.tenant_urls"
-    settings.TENANCY_BASE_DOMAIN = "example.com"
-    settings.ALLOWED_HOSTS = [".example.com"]
-    lookup.clear()
-    yield
-    lookup.clear()
+    with routing(settings):
+        yield
 
 
 @pytest.fixture

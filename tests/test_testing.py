@@ -5,21 +5,13 @@ from asgiref.sync import async_to_sync
 from django.db import connection
 from django.test import override_settings
 
-from tenancy.lookup import lookup
 from tenancy.testing import AsyncTenantClient, TenantClient, TenantTestCase, TenantTransactionTestCase
 from tenancy.testing.factories import TenantFactory
 from tests.shop.models import Customer, Order, Product
-from tests.utils import tables
+from tests.utils import ROUTED, routing, tables
 
 from .factories import OrderFactory, ProductFactory
 
-ROUTED = {
-    "MIDDLEWARE": ["tenancy.middleware.TenantMiddleware"],
-    "ROOT_URLCONF": "tests.web.urls",
-    "TENANCY_URLCONF": "tests.web.tenant_urls",
-    "TENANCY_BASE_DOMAIN": "example.com",
-    "ALLOWED_HOSTS": [".example.com"],
-}
 rolls_ddl_back = pytest.mark.skipif(
     not connection.features.can_rollback_ddl, reason="MySQL cannot roll a tenant back: TenantTransactionTestCase"
 )
@@ -27,11 +19,8 @@ rolls_ddl_back = pytest.mark.skipif(
 
 @pytest.fixture(autouse=True)
 def routed(settings):
-    for name, value in ROUTED.items():
-        setattr(settings, name, value)
-    lookup.clear()
-    yield
-    lookup.clear()
+    with routing(settings):
+        yield
 
 
 # Clients -----------------------------------------------------------------------------------------
@@ -153,7 +142,7 @@ def test_tenants_made_in_a_test_are_rolled_back(pytester, monkeypatch):
     pytester.makepyfile(
         """
         from tests.shop.models import Customer
-        from tests.utils import tables
+        from tests.utils import ROUTED, routing, tables
 
         def test_first(tenant):
             assert tables(tenant.db_schema)

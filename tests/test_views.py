@@ -1,27 +1,17 @@
 """Generic views with ``model = Order`` (the declared tenant model) serve request.tenant's rows only."""
 
-from pathlib import Path
-
 import pytest
 from django.test import Client
 
-from tenancy.lookup import lookup
 from tests.shop.models import Customer, Order, Product
-
-TEMPLATES = Path(__file__).resolve().parent / "web" / "templates"
+from tests.utils import routing
 
 
 @pytest.fixture(autouse=True)
 def routed(settings):
-    settings.MIDDLEWARE = ["tenancy.middleware.TenantMiddleware"]
-    settings.ROOT_URLCONF = "tests.web.crud"  # the same views on the public site: no tenant there
-    settings.TENANCY_URLCONF = "tests.web.crud"
-    settings.TENANCY_BASE_DOMAIN = "example.com"
-    settings.ALLOWED_HOSTS = [".example.com"]
-    settings.TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [TEMPLATES]}]
-    lookup.clear()
-    yield
-    lookup.clear()
+    # The same views on the public site, where there is no tenant.
+    with routing(settings, ROOT_URLCONF="tests.web.crud", TENANCY_URLCONF="tests.web.crud"):
+        yield
 
 
 @pytest.fixture

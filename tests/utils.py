@@ -1,4 +1,5 @@
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.db import connection
 
@@ -49,3 +50,36 @@ def recorded_signals(names, schema):
     finally:
         for name, receiver in receivers.items():
             getattr(signals, name).disconnect(receiver)
+
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [str(Path(__file__).resolve().parent / "web" / "templates")],
+    }
+]
+
+# What the web tests route with: TenantMiddleware, subdomains of example.com, tests/web's URLconfs.
+ROUTED = {
+    "MIDDLEWARE": ["tenancy.middleware.TenantMiddleware"],
+    "ROOT_URLCONF": "tests.web.urls",
+    "TENANCY_URLCONF": "tests.web.tenant_urls",
+    "TENANCY_BASE_DOMAIN": "example.com",
+    "ALLOWED_HOSTS": [".example.com"],
+    "TEMPLATES": TEMPLATES,
+}
+
+
+@contextmanager
+def routing(settings, **overrides):
+    """The web tests' settings (ROUTED, then ``overrides``) on pytest-django's ``settings``, with the
+    process's tenant lookups forgotten before and after."""
+    from tenancy.lookup import lookup
+
+    for name, value in {**ROUTED, **overrides}.items():
+        setattr(settings, name, value)
+    lookup.clear()
+    try:
+        yield
+    finally:
+        lookup.clear()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core import exceptions
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
 
+from tenancy.management.arguments import add_database, add_noinput
 from tenancy.utils import get_tenant_model
 
 
@@ -33,19 +33,8 @@ class Command(BaseCommand):
                 metavar=field.name.upper(),
                 help=f"The tenant's {field.verbose_name}" + (" (required)." if _required(field) else "."),
             )
-        parser.add_argument(
-            "--noinput",
-            "--no-input",
-            action="store_false",
-            dest="interactive",
-            help="Ask nothing: every required field must be given as an option.",
-        )
-        parser.add_argument(
-            "--database",
-            default=DEFAULT_DB_ALIAS,
-            choices=tuple(connections),
-            help='The database to create the tenant in (default: "default").',
-        )
+        add_noinput(parser, "Ask nothing: every required field must be given as an option.")
+        add_database(parser, "to create the tenant in")
 
     def handle(self, *args, **options):
         model, using = get_tenant_model(), options["database"]

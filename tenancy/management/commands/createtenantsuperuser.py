@@ -8,9 +8,9 @@ import os
 from django.contrib.auth.password_validation import validate_password
 from django.core import exceptions
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
 
 from tenancy.contrib.auth.backends import tenant_user_model
+from tenancy.management.arguments import add_database, add_noinput
 from tenancy.utils import find_tenants
 
 
@@ -24,19 +24,10 @@ class Command(BaseCommand):
         parser.add_argument("--tenant", required=True, metavar="KEY", help="The tenant's natural key or schema name.")
         parser.add_argument("--username", help="The superuser's username (or DJANGO_SUPERUSER_USERNAME).")
         parser.add_argument("--email", help="The superuser's e-mail address (or DJANGO_SUPERUSER_EMAIL).")
-        parser.add_argument(
-            "--noinput",
-            "--no-input",
-            action="store_false",
-            dest="interactive",
-            help="Ask nothing; the password comes from DJANGO_SUPERUSER_PASSWORD (none: an unusable password).",
+        add_noinput(
+            parser, "Ask nothing; the password comes from DJANGO_SUPERUSER_PASSWORD (none: an unusable password)."
         )
-        parser.add_argument(
-            "--database",
-            default=DEFAULT_DB_ALIAS,
-            choices=tuple(connections),
-            help='The database the tenant is stored in (default: "default").',
-        )
+        add_database(parser, "the tenant is stored in")
 
     def handle(self, *args, **options):
         (tenant,) = find_tenants(options["database"], [options["tenant"]])

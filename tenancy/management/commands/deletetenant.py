@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
 
+from tenancy.management.arguments import add_database, add_noinput
 from tenancy.utils import find_tenants
 
 
@@ -13,19 +13,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("keys", nargs="+", metavar="KEY", help="A tenant's natural key or schema name.")
-        parser.add_argument(
-            "--noinput",
-            "--no-input",
-            action="store_false",
-            dest="interactive",
-            help="Do not ask for confirmation.",
-        )
-        parser.add_argument(
-            "--database",
-            default=DEFAULT_DB_ALIAS,
-            choices=tuple(connections),
-            help='The database the tenants are stored in (default: "default").',
-        )
+        add_noinput(parser, "Do not ask for confirmation.")
+        add_database(parser, "the tenants are stored in")
 
     def handle(self, *args, **options):
         tenants = find_tenants(options["database"], options["keys"])

@@ -6,8 +6,8 @@ import csv
 import json
 
 from django.core.management.base import BaseCommand
-from django.db import DEFAULT_DB_ALIAS, connections
 
+from tenancy.management.arguments import add_database
 from tenancy.utils import find_tenants
 
 from .createtenant import tenant_fields
@@ -20,12 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format", choices=("table", "json", "csv"), default="table", help="The output format (default: table)."
         )
-        parser.add_argument(
-            "--database",
-            default=DEFAULT_DB_ALIAS,
-            choices=tuple(connections),
-            help='The database whose tenants to list (default: "default").',
-        )
+        add_database(parser, "whose tenants to list")
 
     def handle(self, *args, **options):
         names = [field.name for field in tenant_fields()]

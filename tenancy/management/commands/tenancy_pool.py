@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connections
 
 from tenancy import naming, pool
 from tenancy.conf import settings
+from tenancy.management.arguments import add_database
 
 
 class Command(BaseCommand):
@@ -33,12 +34,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Drop every pooled schema (before filling, with --fill).",
         )
-        parser.add_argument(
-            "--database",
-            default=DEFAULT_DB_ALIAS,
-            choices=tuple(connections),
-            help='The database whose pool to show or change (default: "default").',
-        )
+        add_database(parser, "whose pool to show or change")
 
     def handle(self, *args, **options):
         using = options["database"]

@@ -17,9 +17,9 @@ import argparse
 
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
 
 from tenancy.base import declared_models
+from tenancy.management.arguments import add_database
 from tenancy.management.scope import tenant_scope
 from tenancy.utils import find_tenants
 
@@ -37,12 +37,7 @@ class Command(BaseCommand):
             help="A tenant's natural key or schema name; repeat it for several tenants.",
         )
         scope.add_argument("--all-tenants", action="store_true", help="Run the command for every tenant.")
-        parser.add_argument(
-            "--database",
-            default=DEFAULT_DB_ALIAS,
-            choices=tuple(connections),
-            help='The database the tenants are stored in (default: "default").',
-        )
+        add_database(parser, "the tenants are stored in")
         parser.add_argument("command_name", metavar="COMMAND", help="The management command to run.")
         parser.add_argument("command_args", nargs=argparse.REMAINDER, metavar="ARGS", help="Its arguments.")
 
