@@ -11,5 +11,6 @@ urlpatterns = [
     path("current/", views.current),
     path("async-current/", views.async_current),
     path("slow-current/", views.slow_current),
+    path("cached/", views.cached),
     path("link-to/<slug:name>/", views.link_to),
 ]

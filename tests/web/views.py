@@ -55,3 +55,12 @@ def link_to(request, name):
     from tests.shop.models import Customer
 
     return HttpResponse(tenant_reverse("products", Customer.objects.get(name=name)))
+
+
+def cached(request):
+    """What the cache remembers of this tenant (tenancy.contrib.cache keys it by the current tenant)."""
+    from django.core.cache import cache
+
+    seen = cache.get("visited")
+    cache.set("visited", True)
+    return HttpResponse(f"{request.tenant.name}, {'cached' if seen else 'first visit'}")
