@@ -46,6 +46,9 @@ DEFAULTS = {
     # and whether authenticated users who are not members of the request's tenant get a 403.
     "TENANCY_SESSION_PER_TENANT": True,
     "TENANCY_REQUIRE_MEMBERSHIP": False,
+    # tenancy.contrib.files: a function "module.name" naming a tenant's folder, for tenant models without a
+    # schema_pathname() method (None: the schema name).
+    "TENANCY_FILES_PATHNAME": None,
     # PostgreSQL: how many schemas to keep prepared for new tenants (see tenancy.pool); 0: no pool,
     # every tenant's tables are created when it is.
     "TENANCY_POOL_SIZE": 0,

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from tenancy.contrib import files
+
 from . import views
 
 urlpatterns = [
@@ -12,5 +14,6 @@ urlpatterns = [
     path("async-current/", views.async_current),
     path("slow-current/", views.slow_current),
     path("cached/", views.cached),
+    path("media/<path:path>", files.serve),
     path("link-to/<slug:name>/", views.link_to),
 ]
