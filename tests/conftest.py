@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection, connections
 
 from tenancy.registry import cache
-from tests.shop.models import Customer
+from tests.shop.models import Comment, Customer, Invoice, Order, Product, Tag
 
 
 def pytest_collection_modifyitems(items):
@@ -51,3 +51,21 @@ def delete_tenants(request):
     databases = (marker.kwargs.get("databases") if marker else None) or ["default"]
     for alias in connections if databases == "__all__" else databases:
         Customer.objects.using(alias).all().delete()
+
+
+@pytest.fixture
+def acme_data(acme, user, group):
+    products = Product.for_tenant(acme)
+    anvil = products.objects.create(name="anvil", price=12)
+    bolt = products.objects.create(name="bolt", price=3, archived=True)
+    tags = [Tag.for_tenant(acme).objects.create(label=label) for label in ("red", "blue")]
+    orders = Order.for_tenant(acme)
+    first = orders.objects.create(product=anvil, buyer=user, quantity=2)
+    second = orders.objects.create(product=bolt, buyer=user, parent=first)
+    first.tags.set(tags)
+    second.groups.add(group)
+    Invoice.for_tenant(acme).objects.create(order=first, number="F-1")
+    comments = Comment.for_tenant(acme).objects
+    comments.create(content_object=anvil, body="on a tenant row")
+    comments.create(content_object=user, body="on a global row")
+    return acme

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from django.core import exceptions
+from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
+
+from tenancy.utils import get_tenant_model
 
 
 def add_database(parser, role: str) -> None:
@@ -18,3 +22,45 @@ def add_database(parser, role: str) -> None:
 def add_noinput(parser, help: str) -> None:
     """``--noinput``/``--no-input``, as Django's commands spell it (``options["interactive"]``)."""
     parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive", help=help)
+
+
+def tenant_fields():
+    """The fields of the tenant model a user gives values for: editable, concrete, not the primary key."""
+    model = get_tenant_model()
+    return [f for f in model._meta.concrete_fields if f.editable and not f.primary_key and not f.remote_field]
+
+
+def required(field) -> bool:
+    return not field.blank and not field.has_default()
+
+
+def add_tenant_fields(parser, what: str = "The tenant's") -> None:
+    """An option per field of the tenant model: ``--name``, ``--plan`` (underscores become hyphens)."""
+    for field in tenant_fields():
+        parser.add_argument(
+            f"--{field.name.replace('_', '-')}",
+            dest=field.name,
+            metavar=field.name.upper(),
+            help=f"{what} {field.verbose_name}" + (" (required)." if required(field) else "."),
+        )
+
+
+def tenant_field_values(options) -> dict:
+    """The tenant fields given as options, each cleaned by its field; CommandError names a bad one."""
+    values = {}
+    for field in tenant_fields():
+        raw = options.get(field.name)
+        if raw is None:
+            continue
+        try:
+            values[field.name] = field.clean(raw, None)
+        except exceptions.ValidationError as error:
+            raise CommandError(f"--{field.name.replace('_', '-')}: {'; '.join(error.messages)}") from None
+    return values
+
+
+def messages(error: exceptions.ValidationError) -> str:
+    """A ValidationError's messages on one line, each field's named."""
+    if hasattr(error, "error_dict"):
+        return "; ".join(f"{name}: {' '.join(texts)}" for name, texts in error.message_dict.items())
+    return "; ".join(error.messages)

@@ -75,3 +75,13 @@ def _content_types_of(schema: str, declared_labels: set[str]) -> Iterator[None]:
         yield
     finally:
         ContentType.natural_key, ContentTypeManager.get_by_natural_key = natural_key, get_by_natural_key
+
+
+def forget_loaddata_commands() -> None:
+    """Django's loaddata caches find_fixtures() per command instance, which keeps each instance, and
+    the tenant classes it loaded, alive for good: let them go with their tenant."""
+    from django.core.management.commands.loaddata import Command as LoadData
+
+    cache_clear = getattr(LoadData.find_fixtures, "cache_clear", None)
+    if cache_clear is not None:
+        cache_clear()

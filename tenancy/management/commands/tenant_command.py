@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tenancy.base import declared_models
 from tenancy.management.arguments import add_database
-from tenancy.management.scope import tenant_scope
+from tenancy.management.scope import forget_loaddata_commands, tenant_scope
 from tenancy.utils import find_tenants
 
 
@@ -65,17 +65,7 @@ class Command(BaseCommand):
                     )
             finally:
                 if name == "loaddata":
-                    _forget_loaddata_commands()
-
-
-def _forget_loaddata_commands() -> None:
-    """Django's loaddata caches find_fixtures() per command instance, which keeps each instance, and
-    the tenant classes it loaded, alive for good: let them go with their tenant."""
-    from django.core.management.commands.loaddata import Command as LoadData
-
-    cache_clear = getattr(LoadData.find_fixtures, "cache_clear", None)
-    if cache_clear is not None:
-        cache_clear()
+                    forget_loaddata_commands()
 
 
 def _dumpdata_arguments(arguments: list[str]) -> list[str]:
