@@ -25,6 +25,9 @@ if BACKEND == "sqlite":
 else:
     # One test database per run, so that runs at the same time on one server don't collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_tenancy_{os.getpid()}"}
+if os.environ.get("TENANCY_TEST_DB_NAME"):
+    # A process started by a test (a worker, a server) uses the test's database itself.
+    DATABASES["default"]["NAME"] = os.environ["TENANCY_TEST_DB_NAME"]
 if BACKEND == "mysql":
     import pymysql
 
