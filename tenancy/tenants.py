@@ -58,6 +58,7 @@ class TenantQuerySet(models.QuerySet):
                     for obj in created:
                         obj._undo_creation(self.db)
                 raise
+            _routing_changed(self.db)  # no post_save was sent: tell the routing caches
         return created
 
     def get_or_create(self, defaults=None, **kwargs):
@@ -96,6 +97,8 @@ class TenantQuerySet(models.QuerySet):
                         code="schema_changed",
                         params={"tenant": tenant, "old": before[tenant.pk], "new": tenant.db_schema},
                     )
+            if count:
+                _routing_changed(self.db)  # a routing field may have changed, and no post_save was sent
         return count
 
     update.alters_data = True
@@ -104,7 +107,10 @@ class TenantQuerySet(models.QuerySet):
         objs = list(objs)
         for obj in objs:
             obj._check_schema_unchanged()
-        return super().bulk_update(objs, fields, *args, **kwargs)
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        if count:
+            _routing_changed(self.db)
+        return count
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
@@ -278,6 +284,13 @@ class AbstractTenant(models.Model):
         state.pop("_tenancy_classes", None)
         state.pop("_tenancy_entry", None)
         return state
+
+
+def _routing_changed(using: str) -> None:
+    """Tenants changed without their save signals: every process forgets what it routed by them."""
+    from . import invalidation
+
+    invalidation.changed(using)
 
 
 def _record_latest_migrations(schema: str, using: str) -> None:

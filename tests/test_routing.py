@@ -143,3 +143,13 @@ def test_concurrent_threads_each_see_their_own_current_tenant(settings, delete_t
     with ThreadPoolExecutor(max_workers=6) as pool:
         answers = list(pool.map(current_of, keys))
     assert answers == [f"current {key}" for key in keys]
+
+
+def test_tenants_made_or_changed_in_bulk_are_seen_at_once(shops):
+    client = Client()
+    assert client.get("/hello/", headers={"host": "initech.example.com"}).status_code == 404  # remembered
+    Customer.objects.bulk_create([Customer(name="initech")])
+    assert client.get("/hello/", headers={"host": "initech.example.com"}).content == b"hello initech"
+    assert client.get("/hello/", headers={"host": "hooli.example.com"}).status_code == 404
+    Customer.objects.bulk_create([Customer(name="hooli")])
+    assert client.get("/hello/", headers={"host": "hooli.example.com"}).content == b"hello hooli"
