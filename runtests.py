@@ -3,8 +3,10 @@
 
 Each backend runs as its own ``python -m pytest`` subprocess with ``TENANCY_TEST_BACKEND`` set
 (``sqlite``, ``postgresql`` or ``mysql``) and, for the server backends, ``DATABASE_URL``
-(``tests/settings.py`` reads both). Output is streamed live; a summary table and a final
-``N passed, N failed[, N skipped]`` line are printed at the end.
+(``tests/settings.py`` reads both). The backends run at the same time (each test run has a
+database of its own), the two PostgreSQL drivers one after the other; each run's output is shown
+in one block when it ends. ``--serial`` runs them one after the other, streaming the output live.
+A summary table and a final ``N passed, N failed[, N skipped]`` line are printed at the end.
 
 Usage::
 
@@ -48,6 +50,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -381,6 +384,11 @@ def stop_child(proc: subprocess.Popen) -> int:
     return proc.wait()
 
 
+# Whether the backends run at the same time (see --serial); their blocks of output are written one at a time.
+PARALLEL = False
+OUTPUT_LOCK = threading.Lock()
+
+
 def run_pytest(outcome: Outcome, env_extra: dict[str, str], pytest_args: list[str]) -> bool:
     """Run the suite for one backend, filling in ``outcome``. Returns False when interrupted."""
     cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
@@ -393,21 +401,31 @@ def run_pytest(outcome: Outcome, env_extra: dict[str, str], pytest_args: list[st
     env.pop("DATABASE_URL", None)
     env.update(env_extra, PYTHONUNBUFFERED="1")
     shown_env = " ".join(f"{k}={shlex.quote(redact(v))}" for k, v in env_extra.items())
-    print(f"\n{'=' * 30} {outcome.backend} {'=' * (68 - len(outcome.backend))}", flush=True)
-    say(f"{shown_env} {shlex.join(cmd)}")
+    opening = (
+        f"\n{'=' * 30} {outcome.backend} {'=' * (68 - len(outcome.backend))}\nruntests: {shown_env} {shlex.join(cmd)}\n"
+    )
+    block = bytearray()  # with backends running at the same time: the output, shown when the run ends
+    if PARALLEL:
+        say(f"{outcome.backend}: started; its output follows when it ends")
+        block.extend(opening.encode())
+    else:
+        print(opening, end="", flush=True)
 
     tail = bytearray()
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
-    def pump() -> None:  # stream pytest's output as it comes, keeping the end for parsing
+    def pump() -> None:  # stream pytest's output as it comes (or keep it), keeping the end for parsing
         out = sys.stdout.buffer
         while chunk := os.read(proc.stdout.fileno(), 65536):
-            try:
-                out.write(chunk)
-                out.flush()
-            except OSError:  # our stdout went away (e.g. `| head`): keep draining the pipe
-                pass
+            if PARALLEL:
+                block.extend(chunk)
+            else:
+                try:
+                    out.write(chunk)
+                    out.flush()
+                except OSError:  # our stdout went away (e.g. `| head`): keep draining the pipe
+                    pass
             tail.extend(chunk)
             del tail[:-65536]
 
@@ -421,6 +439,13 @@ def run_pytest(outcome: Outcome, env_extra: dict[str, str], pytest_args: list[st
         returncode = stop_child(proc)
     pumper.join(timeout=10)
     proc.stdout.close()
+    if PARALLEL:
+        with OUTPUT_LOCK:
+            try:
+                sys.stdout.buffer.write(bytes(block))
+                sys.stdout.buffer.flush()
+            except OSError:
+                pass
 
     outcome.duration = time.monotonic() - start
     outcome.summary, outcome.counts = parse_final_line(tail.decode("utf-8", "replace"))
@@ -469,6 +494,12 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         default=truthy(os.environ.get("TENANCY_THROWAWAY_POSTGRESQL")),
         help="run PostgreSQL tests on a temporary cluster started with initdb/pg_ctl, ignoring "
         "DATABASE_URL (default when $TENANCY_THROWAWAY_POSTGRESQL is set)",
+    )
+    parser.add_argument(
+        "--serial",
+        action="store_true",
+        help="run the backends one after the other, streaming pytest's output live (default: at the same time, "
+        "each backend's output shown in one block when it ends; the two PostgreSQL drivers run one after the other)",
     )
     args, unknown = parser.parse_known_args(argv)
     backends: list[str] = []
@@ -584,20 +615,30 @@ def main(argv: list[str] | None = None) -> int:
     outcomes = [Outcome(name) for name in backends]
     cluster = ThrowawayPostgres()
     interrupted = False
+
+    def run(outcome: Outcome) -> bool:
+        if outcome.backend == "sqlite":
+            outcome.database = "sqlite (a temporary file)"
+            return run_pytest(outcome, {"TENANCY_TEST_BACKEND": "sqlite"}, pytest_args)
+        if outcome.backend == "postgresql":
+            return run_postgresql(outcome, args, pytest_args, cluster)
+        if outcome.backend == "postgresql-psycopg2":
+            return run_postgresql(outcome, args, pytest_args, cluster, driver="psycopg2")
+        return run_mysql(outcome, pytest_args)
+
+    def run_group(group: list[Outcome]) -> bool:  # one after the other; False once one was interrupted
+        return all(run(outcome) for outcome in group)
+
+    global PARALLEL
+    PARALLEL = not args.serial and len(outcomes) > 1
+    # The PostgreSQL runs share a server (and maybe the throwaway cluster): they go one after the other.
+    postgresql = [o for o in outcomes if o.backend.startswith("postgresql")]
+    groups = [[o] for o in outcomes if o not in postgresql] + ([postgresql] if postgresql else [])
+    if not PARALLEL:
+        groups = [outcomes]
     try:
-        for outcome in outcomes:
-            if outcome.backend == "sqlite":
-                outcome.database = "sqlite (a temporary file)"
-                completed = run_pytest(outcome, {"TENANCY_TEST_BACKEND": "sqlite"}, pytest_args)
-            elif outcome.backend == "postgresql":
-                completed = run_postgresql(outcome, args, pytest_args, cluster)
-            elif outcome.backend == "postgresql-psycopg2":
-                completed = run_postgresql(outcome, args, pytest_args, cluster, driver="psycopg2")
-            else:
-                completed = run_mysql(outcome, pytest_args)
-            if not completed:
-                interrupted = True
-                break
+        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+            interrupted = not all(pool.map(run_group, groups))
     except KeyboardInterrupt:
         interrupted = True
     finally:
