@@ -61,10 +61,18 @@ def import_tenant(source: TextIO, using: str | None = None, **fields: Any):
     model = get_tenant_model()
     tenant = model(**{**payload["tenant"], **fields})
     using = using or router.db_for_write(model)
-    if connections[using].features.can_rollback_ddl:
-        with transaction.atomic(using=using):
-            tenant.save(using=using)
-            _load(tenant, payload["records"], using)
+    connection = connections[using]
+    if connection.features.can_rollback_ddl:
+        try:
+            with transaction.atomic(using=using):
+                tenant.save(using=using)
+                _load(tenant, payload["records"], using)
+        except BaseException:
+            if not connection.in_atomic_block:
+                # Django keeps the last error of a transaction on the connection, and with it the
+                # classes of the tenant that was never made: the transaction is over, let them go.
+                connection.rollback_exc = None
+            raise
         return tenant
     tenant.save(using=using)
     try:

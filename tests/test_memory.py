@@ -20,12 +20,13 @@ def class_refs(tenant):
 
 def live_tenant_classes(tenants):
     """The classes of ``tenants`` that are still alive."""
-    pks = {tenant.pk for tenant in tenants}
+    # By schema, not by primary key: on SQLite, a rolled-back test's tenants had the same keys.
+    schemas = {tenant.db_schema for tenant in tenants}
     # type(o), not isinstance(o, ...): isinstance() would make lazy objects set themselves up.
     return [
         o
         for o in gc.get_objects()
-        if issubclass(type(o), ModelBase) and getattr(o.__dict__.get("_tenancy_tenant"), "pk", None) in pks
+        if issubclass(type(o), ModelBase) and getattr(o.__dict__.get("_tenancy_tenant"), "db_schema", None) in schemas
     ]
 
 

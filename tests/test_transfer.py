@@ -82,6 +82,20 @@ def test_a_failed_import_leaves_nothing(acme_data):
         import_tenant(StringIO(json.dumps(payload)), name="broken")
     assert set(Customer.objects.values_list("name", flat=True)) == names
     assert not tables("tenant_broken")
+    import gc
+
+    from django.db.models.base import ModelBase
+
+    from tenancy.registry import cache
+
+    cache.clear()
+    gc.collect()
+    assert not [  # the classes of the tenant that was never made are not kept
+        o
+        for o in gc.get_objects()
+        if issubclass(type(o), ModelBase)
+        and getattr(o.__dict__.get("_tenancy_tenant"), "db_schema", None) == "tenant_broken"
+    ]
 
 
 def test_not_an_export():
