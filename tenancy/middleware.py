@@ -15,8 +15,6 @@ an async one, a tenant it remembers costs no thread switch and no query.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.db import router
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -46,15 +44,18 @@ class TenantMiddleware:
         if found is None:
             return self.get_response(request)
         answer = None if found.static_urlconf else lookup.get(self.using(), found)
-        prefix = get_script_prefix()
+        prefix = get_script_prefix() if found.script_part else None  # only path routing changes it
         redirect = self.enter(request, found, answer)
         if redirect is not None:
             return redirect
         try:
-            with self.current(request.tenant):
-                return self.get_response(request)
+            if settings.TENANCY_CURRENT_TENANT and request.tenant is not None:
+                with using_tenant(request.tenant):
+                    return self.get_response(request)
+            return self.get_response(request)
         finally:
-            set_script_prefix(prefix)
+            if prefix is not None:
+                set_script_prefix(prefix)
 
     async def __acall__(self, request):
         request.tenant, request.static_site, found = None, None, route(request)
@@ -63,24 +64,26 @@ class TenantMiddleware:
         answer = None
         if not found.static_urlconf:
             answer = lookup.cached(self.using(), found) or await sync_to_async(lookup.get)(self.using(), found)
-        prefix = get_script_prefix()
+        prefix = get_script_prefix() if found.script_part else None
         redirect = self.enter(request, found, answer)
         if redirect is not None:
             return redirect
         try:
-            with self.current(request.tenant):
-                return await self.get_response(request)
+            if settings.TENANCY_CURRENT_TENANT and request.tenant is not None:
+                with using_tenant(request.tenant):
+                    return await self.get_response(request)
+            return await self.get_response(request)
         finally:
-            set_script_prefix(prefix)
+            if prefix is not None:
+                set_script_prefix(prefix)
 
-    @staticmethod
-    def current(tenant):
-        """tenancy.context's current tenant for the request, when TENANCY_CURRENT_TENANT is on."""
-        return using_tenant(tenant) if settings.TENANCY_CURRENT_TENANT else nullcontext()
+    tenant_model = None
 
-    @staticmethod
-    def using() -> str:
-        return router.db_for_read(get_tenant_model())
+    def using(self) -> str:
+        """The database tenants are read from (the tenant model is looked up once per middleware)."""
+        if self.tenant_model is None:
+            self.tenant_model = get_tenant_model()
+        return router.db_for_read(self.tenant_model)
 
     @staticmethod
     def enter(request, found: Route, answer: Found | None) -> HttpResponse | None:
