@@ -18,6 +18,10 @@ Subcommands (each prints one JSON object as the last line of stdout; progress go
     standard executor, then (after migrating back to 0001) with the multiprocessing executor.
 ``noop --tenants N``
     ``migrate_schemas --tenant`` over N tenants with nothing to apply.
+``serve --tenants N --rows R --workers W``
+    For ``benchmarks/bench_http.py``: N tenants with R contacts each, served by gunicorn, with
+    django-tenants and with plain Django (see ``serve.py``); prints a JSON line when ready and
+    serves until its standard input is closed.
 
 Every subcommand works in its own database, ``peer_bench_<pid>``, created through a connection to
 the database ``--database-url`` names (default ``postgres://postgres@127.0.0.1:5432/postgres``)
@@ -675,14 +679,25 @@ def main() -> None:
         "--with-checks", action="store_true", help="also one run with each tenant's system checks, as the CLI does"
     )
 
-    for sub in (provision, migrate, noop):  # accept --database-url after the subcommand too
+    serve = commands.add_parser("serve", help="serve N tenants with gunicorn: django-tenants and plain Django")
+    serve.add_argument("--tenants", type=int, default=100, help="tenants (default 100)")
+    serve.add_argument("--rows", type=int, default=50, help="contacts per tenant (default 50)")
+    serve.add_argument("--workers", type=int, default=1, help="gunicorn sync workers per server (default 1)")
+
+    for sub in (provision, migrate, noop, serve):  # accept --database-url after the subcommand too
         sub.add_argument("--database-url", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if getattr(args, "tenants", 1) < 1 or getattr(args, "samples", 1) < 1:
         parser.error("--tenants and --samples must be at least 1")
 
+    if args.command == "serve" and (args.rows < 10 or args.workers < 1):
+        parser.error("serve needs --rows of at least 10 (the view reads 10) and --workers of at least 1")
+
     ensure_venv()
-    handler = {"provision": cmd_provision, "migrate": cmd_migrate, "noop": cmd_noop}[args.command]
+    if args.command == "serve":
+        from serve import cmd_serve as handler  # serve.py imports this module's helpers
+    else:
+        handler = {"provision": cmd_provision, "migrate": cmd_migrate, "noop": cmd_noop}[args.command]
     emit(handler(args))
 
 

@@ -1,0 +1,7 @@
+"""The URLconf of both peer variants."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("contacts/", views.contacts)]
