@@ -88,7 +88,8 @@ lookup = TenantLookup()
 
 def _by_key(using: str, key: str) -> Found:
     model = get_tenant_model()
-    return Found(model._base_manager.using(using).filter(**{settings.TENANCY_ROUTING_FIELD: key}).first())
+    rows = model._base_manager.using(using).filter(**{settings.TENANCY_ROUTING_FIELD: key})
+    return Found(next(iter(rows[:1]), None))  # not .first(): no ORDER BY on a unique field
 
 
 def _by_domain(using: str, host: str) -> Found:
