@@ -108,6 +108,11 @@ def test_factories_make_rows_in_the_given_tenant(db):
     assert type(built) is Product.for_tenant(globex) and built.pk is None
 
 
+def test_the_factory_and_the_fixtures_never_make_the_same_key(tenant_factory):
+    made = [tenant_factory(), TenantFactory(), tenant_factory(), TenantFactory()]
+    assert len({tenant.name for tenant in made}) == 4
+
+
 def test_a_tenant_model_factory_needs_a_tenant(db):
     with pytest.raises(TypeError, match="pass tenant="):
         ProductFactory()

@@ -15,9 +15,14 @@ from .client import AsyncTenantClient, TenantClient
 _numbers = itertools.count(1)
 
 
+def unique_key() -> str:
+    """A routing key no tenant made by these helpers (make_tenant, TenantFactory) has had yet."""
+    return f"tenant{next(_numbers)}"
+
+
 def make_tenant(using: str = "default", **fields):
     """A new tenant; its routing field (``TENANCY_ROUTING_FIELD``) is made unique unless given."""
-    fields.setdefault(settings.TENANCY_ROUTING_FIELD, f"tenant{next(_numbers)}")
+    fields.setdefault(settings.TENANCY_ROUTING_FIELD, unique_key())
     return get_tenant_model()._default_manager.db_manager(using).create(**fields)
 
 

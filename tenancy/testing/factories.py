@@ -26,6 +26,8 @@ from factory.django import DjangoModelFactory
 
 from tenancy.conf import settings
 
+from .cases import unique_key  # one counter for every helper: their tenants' keys never collide
+
 
 class TenantFactory(DjangoModelFactory):
     """Tenants of ``TENANCY_TENANT_MODEL``; the routing field gets a unique value unless given."""
@@ -35,7 +37,7 @@ class TenantFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        kwargs.setdefault(settings.TENANCY_ROUTING_FIELD, f"tenant{cls._meta.next_sequence()}")
+        kwargs.setdefault(settings.TENANCY_ROUTING_FIELD, unique_key())
         return super()._create(model_class, *args, **kwargs)
 
 
