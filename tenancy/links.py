@@ -25,6 +25,11 @@ def tenant_key(tenant: AbstractTenant) -> str:
     return str(getattr(tenant, settings.TENANCY_ROUTING_FIELD))
 
 
+def tenant_path_prefix(tenant: AbstractTenant) -> str:
+    """The part of the path that names ``tenant`` with path routing: ``/t/acme``."""
+    return f"/{settings.TENANCY_PATH_PREFIX.strip('/')}/{tenant_key(tenant)}"
+
+
 def tenant_host(tenant: AbstractTenant) -> str | None:
     """The host of ``tenant``'s pages, or None when the routing does not say one (path without a
     base domain, header)."""
@@ -46,7 +51,7 @@ def tenant_url(tenant: AbstractTenant, path: str = "/", scheme: str = "https") -
     if not path.startswith("/"):
         raise ValueError(f"The path must start with '/', not {path!r}.")
     if settings.TENANCY_ROUTING == "path":
-        path = f"/{settings.TENANCY_PATH_PREFIX.strip('/')}/{tenant_key(tenant)}{path}"
+        path = tenant_path_prefix(tenant) + path
     host = tenant_host(tenant)
     return f"{scheme}://{host}{path}" if host else path
 

@@ -14,6 +14,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
 from django.apps import apps
 from django.db.models import OuterRef, Subquery
 
@@ -63,6 +64,10 @@ class TenantLookup:
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
         return answer
+
+    async def aget(self, using: str, found: Route) -> Found:
+        """:meth:`get` for async code: a remembered answer costs no switch to a thread."""
+        return self.cached(using, found) or await sync_to_async(self.get)(using, found)
 
     def forget(self, pk=None, using: str | None = None) -> None:
         """Forget what led to the tenant of ``pk`` (all tenants when None) and every unknown key.

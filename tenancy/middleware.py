@@ -15,7 +15,7 @@ an async one, a tenant it remembers costs no thread switch and no query.
 
 from __future__ import annotations
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.db import router
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, set_script_prefix
@@ -63,7 +63,7 @@ class TenantMiddleware:
             return await self.get_response(request)
         answer = None
         if not found.static_urlconf:
-            answer = lookup.cached(self.using(), found) or await sync_to_async(lookup.get)(self.using(), found)
+            answer = await lookup.aget(self.using(), found)
         prefix = get_script_prefix() if found.script_part else None
         redirect = self.enter(request, found, answer)
         if redirect is not None:

@@ -30,7 +30,6 @@ from __future__ import annotations
 from contextlib import nullcontext
 from importlib import import_module
 
-from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
 from django.db import router
 from django.utils.datastructures import CaseInsensitiveMapping
@@ -71,9 +70,7 @@ class TenantWebsocketRouter:
         found = route(ScopeRequest(scope))
         tenant = None
         if found is not None and not found.static_urlconf:
-            using = router.db_for_read(get_tenant_model())
-            answer = lookup.cached(using, found) or await sync_to_async(lookup.get)(using, found)
-            tenant = answer.tenant
+            tenant = (await lookup.aget(router.db_for_read(get_tenant_model()), found)).tenant
             if tenant is None:
                 return await _refuse(receive, send)
         app = self.tenant_app if tenant is not None else self.public_app

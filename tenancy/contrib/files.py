@@ -86,9 +86,9 @@ class TenantFileSystemStorage(FileSystemStorage):
         name = filepath_to_uri(name).lstrip("/")
         base = self.base_url or "/"
         if settings.TENANCY_ROUTING == "path" and base.startswith("/"):
-            from tenancy.links import tenant_key
+            from tenancy.links import tenant_path_prefix
 
-            return f"/{settings.TENANCY_PATH_PREFIX.strip('/')}/{tenant_key(tenant)}{base}{name}"
+            return f"{tenant_path_prefix(tenant)}{base}{name}"
         return f"{base}{tenant_pathname(tenant)}/{name}"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import AsyncClient, Client
 
 from tenancy.conf import settings
-from tenancy.links import tenant_host, tenant_key
+from tenancy.links import tenant_host, tenant_key, tenant_path_prefix
 
 
 def tenant_request_defaults(tenant) -> tuple[dict[str, str], str]:
@@ -15,8 +15,7 @@ def tenant_request_defaults(tenant) -> tuple[dict[str, str], str]:
         return {"host": tenant_host(tenant)}, ""
     if how == "path":
         host = tenant_host(tenant)
-        prefix = f"/{settings.TENANCY_PATH_PREFIX.strip('/')}/{tenant_key(tenant)}"
-        return ({"host": host} if host else {}), prefix
+        return ({"host": host} if host else {}), tenant_path_prefix(tenant)
     if how == "header":
         return {settings.TENANCY_HEADER: tenant_key(tenant)}, ""
     raise ValueError(f"TENANCY_ROUTING is {how!r}: a test client cannot address a tenant by it.")
