@@ -19,8 +19,8 @@ Put it after Django's ``AuthenticationMiddleware`` (and so after ``TenantMiddlew
 
 from __future__ import annotations
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.contrib.auth.models import AnonymousUser
+from django.utils.deprecation import MiddlewareMixin
 
 from tenancy.conf import settings
 
@@ -32,28 +32,11 @@ async def _anonymous():
     return AnonymousUser()
 
 
-class TenantAuthMiddleware:
-    sync_capable = True
-    async_capable = True
+class TenantAuthMiddleware(MiddlewareMixin):
+    """Django's ``MiddlewareMixin`` runs ``process_request`` in sync and async stacks (in a thread in
+    an async one: the session and the user are read from storage)."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
-
-    def __call__(self, request):
-        if self.is_async:
-            return self.__acall__(request)
-        self.check(request)
-        return self.get_response(request)
-
-    async def __acall__(self, request):
-        await sync_to_async(self.check)(request)  # the session and the user are read from storage
-        return await self.get_response(request)
-
-    @staticmethod
-    def check(request) -> None:
+    def process_request(self, request) -> None:
         if settings.TENANCY_SESSION_PER_TENANT and made_elsewhere(request):
             request.user, request.auser = AnonymousUser(), _anonymous
         if settings.TENANCY_REQUIRE_MEMBERSHIP:
