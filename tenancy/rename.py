@@ -17,8 +17,10 @@ and leaves the tenant as it was.
 from __future__ import annotations
 
 import copy
+from contextlib import nullcontext
 from typing import Any
 
+from django.apps import apps
 from django.db import connections, transaction
 
 from . import invalidation, naming
@@ -45,13 +47,9 @@ def rename_tenant(tenant, **fields: Any):
         renamed.save(using=using, update_fields=list(fields))
         return renamed
     renamed.validate_schema(using)
-    if connection.features.can_rollback_ddl:
-        with transaction.atomic(using=using):
-            _move(tenant, renamed, using)
-            _update_rows(tenant, renamed, old_schema, new_schema, fields, using)
-    else:
+    with transaction.atomic(using=using) if connection.features.can_rollback_ddl else nullcontext():
         _move(tenant, renamed, using)
-        _update_rows(tenant, renamed, old_schema, new_schema, fields, using)
+        _update_rows(tenant, old_schema, new_schema, fields, using)
     for attribute in ("_tenancy_classes", "_tenancy_entry"):
         renamed.__dict__.pop(attribute, None)
     renamed._tenancy_loaded = None
@@ -108,13 +106,11 @@ def _copy_rows(cursor, connection, old, new) -> None:
             cursor.execute("SET FOREIGN_KEY_CHECKS = 1")
 
 
-def _update_rows(tenant, renamed, old_schema: str, new_schema: str, fields: dict, using: str) -> None:
+def _update_rows(tenant, old_schema: str, new_schema: str, fields: dict, using: str) -> None:
     from .models import AppliedTenantMigration
 
     type(tenant)._base_manager.using(using).filter(pk=tenant.pk).update(**fields)
     AppliedTenantMigration.objects.using(using).filter(schema=old_schema).update(schema=new_schema)
-    from django.apps import apps
-
     if apps.is_installed("django.contrib.contenttypes"):
         from django.contrib.contenttypes.models import ContentType
 

@@ -30,7 +30,9 @@ from .forms import tenant_class
 
 
 class TenantModelMixin:
-    """Resolves ``model``, ``queryset`` and ``form_class`` of a generic view for ``request.tenant``."""
+    """Resolves ``model`` and ``form_class`` of a generic view for ``request.tenant``: Django's own
+    ``get_queryset()`` then reads the tenant's class (filter ``super().get_queryset()`` to narrow it:
+    a ``queryset`` attribute cannot be written on a declared tenant model, which has no manager)."""
 
     def dispatch(self, request, *args, **kwargs):
         tenant = getattr(request, "tenant", None)
@@ -45,16 +47,6 @@ class TenantModelMixin:
         if form_class is not None and hasattr(form_class, "for_tenant"):
             self.form_class = form_class.for_tenant(tenant)
         return super().dispatch(request, *args, **kwargs)
-
-    def get_queryset(self):
-        """The tenant's rows: the default manager of the tenant's class. Override it and filter
-        ``super().get_queryset()`` to narrow them (a ``queryset`` attribute cannot be written on a
-        declared tenant model)."""
-        queryset = self.model._default_manager.all()
-        ordering = self.get_ordering() if hasattr(self, "get_ordering") else None
-        if ordering:
-            queryset = queryset.order_by(*((ordering,) if isinstance(ordering, str) else ordering))
-        return queryset
 
     def get_template_names(self):
         """Django's names, from the declared model: ``shop/order_list.html`` for every tenant."""
