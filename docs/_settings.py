@@ -11,5 +11,8 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memor
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    "django.contrib.messages",
     "tenancy",
+    "tenancy.contrib.admin",
+    "tenancy.contrib.admin.apps.AdminConfig",
 ]

@@ -40,13 +40,34 @@ DATABASES["other"]["TEST"]["NAME"] = DATABASES["default"]["TEST"]["NAME"].replac
 DATABASE_ROUTERS = ["tenancy.routers.TenantRouter"]
 
 SECRET_KEY = "tenancy-tests"
+STATIC_URL = "/static/"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+# No middleware by default: each web test sets the middleware it is about (the admin's in
+# tests/test_admin.py), so the admin's checks for it would fail every command the tests run.
+SILENCED_SYSTEM_CHECKS = ["admin.E408", "admin.E409", "admin.E410"]
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",  # the admin's CSS and JavaScript, in the browser tests
     "tenancy",
+    "tenancy.contrib.admin",  # before the admin: its admin/base_site.html comes first
+    "tenancy.contrib.admin.apps.AdminConfig",  # Django's admin, with a TenantAdminSite
     "tenancy.contrib.domains",
     "tenancy.contrib.auth",
     "tests.shop",

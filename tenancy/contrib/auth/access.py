@@ -14,7 +14,7 @@ def is_member(tenant, user) -> bool:
     user when the tenant model's ``has_member(user)`` says so."""
     if not user.is_authenticated:
         return False
-    owner = getattr(type(user), "_tenancy_tenant", None)
+    owner = getattr(user.__class__, "_tenancy_tenant", None)  # __class__: request.user is a lazy object
     if owner is not None:  # a per-tenant user: of this tenant, or of none we serve here
         return (owner.pk, owner._state.db) == (tenant.pk, tenant._state.db)
     has_member = getattr(tenant, "has_member", None)
