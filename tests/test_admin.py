@@ -143,6 +143,18 @@ def test_another_tenants_object_is_not_found(shops, root):
     assert Product.for_tenant(globex).objects.filter(pk=spring.pk).exists()
 
 
+def test_beyond_the_limit_the_selector_takes_a_key(shops, root, monkeypatch):
+    acme, globex = shops
+    monkeypatch.setattr(admin.site, "tenant_choices_limit", 1)
+    index = root.get("/admin/")
+    assert index.context["tenancy_tenant_choices"] is None
+    assert b'<input id="tenancy-tenant" name="key"' in index.content
+    assert root.post("/admin/tenancy/tenant/", {"key": "globex"}).status_code == 302
+    assert listed(root.get("/admin/shop/product/")) == ["widget"]
+    assert b'value="globex"' in root.get("/admin/").content
+    assert root.post("/admin/tenancy/tenant/", {"key": "nope"}).status_code == 404
+
+
 def test_choosing_an_unknown_tenant_is_a_404(shops, root):
     assert root.post("/admin/tenancy/tenant/", {"tenant": "999999"}).status_code == 404
     assert root.post("/admin/tenancy/tenant/", {"tenant": "x"}).status_code == 404

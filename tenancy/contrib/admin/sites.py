@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, Resolver404, path, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from tenancy.conf import settings
 from tenancy.contrib.auth.access import is_member
 from tenancy.utils import get_tenant_model
 
@@ -45,6 +46,9 @@ class TenantAdminSite(admin.AdminSite):
     """
 
     index_template = "tenancy/admin/index.html"
+    #: Beyond this many tenants to choose from, the selector is a field to type a tenant's key in
+    #: (its TENANCY_ROUTING_FIELD) rather than a list of them all.
+    tenant_choices_limit = 100
 
     # --- Registration --------------------------------------------------------------------------
 
@@ -124,15 +128,15 @@ class TenantAdminSite(admin.AdminSite):
             and getattr(request.user.__class__, "_tenancy_tenant", None) is None
         )
 
-    def get_tenant_choices(self, request: HttpRequest) -> list[AbstractTenant]:
-        """The tenants the selector offers: every tenant to a superuser, the tenants a staff user
-        may administer to others. Override it to offer a narrower queryset (or one that filters
-        in SQL, when a staff user's tenants are many)."""
+    def get_tenant_choices(self, request: HttpRequest):
+        """The tenants the selector offers (a queryset or a list): every tenant to a superuser, the
+        tenants a staff user may administer to others. The latter asks every tenant's
+        ``has_member()``: override it with a queryset filtered in SQL when tenants are many."""
         if not self.can_choose_tenant(request):
             return []
         tenants = get_tenant_model()._default_manager.order_by("pk")
         if request.user.is_superuser:
-            return list(tenants)
+            return tenants
         return [tenant for tenant in tenants if self.has_tenant_permission(request, tenant)]
 
     def _chosen_tenant(self, request: HttpRequest):
@@ -170,10 +174,14 @@ class TenantAdminSite(admin.AdminSite):
         """POST ``tenant`` (a primary key, or empty for none): the selector of the header."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        chosen = request.POST.get("tenant", "")
+        tenants = get_tenant_model()._default_manager
+        chosen, key = request.POST.get("tenant", ""), request.POST.get("key", "").strip()
         tenant = None
-        if chosen:
-            tenant = get_tenant_model()._default_manager.filter(pk=chosen).first() if chosen.isdigit() else None
+        if chosen or key:
+            if key:
+                tenant = tenants.filter(**{settings.TENANCY_ROUTING_FIELD: key}).first()
+            elif chosen.isdigit():
+                tenant = tenants.filter(pk=chosen).first()
             if tenant is None:
                 raise Http404("No such tenant.")
         self.choose_tenant(request, tenant)
@@ -205,9 +213,12 @@ class TenantAdminSite(admin.AdminSite):
         context = super().each_context(request)
         tenant = self.admin_tenant(request) if self.has_permission(request) else None
         context["tenancy_admin_tenant"] = tenant
+        context["tenancy_admin_tenant_key"] = getattr(tenant, settings.TENANCY_ROUTING_FIELD, "") if tenant else ""
         context["tenancy_can_choose_tenant"] = self.has_permission(request) and self.can_choose_tenant(request)
         if context["tenancy_can_choose_tenant"]:
-            context["tenancy_tenant_choices"] = self.get_tenant_choices(request)
+            choices = list(self.get_tenant_choices(request)[: self.tenant_choices_limit + 1])
+            # None: too many to list, the selector takes a key
+            context["tenancy_tenant_choices"] = choices if len(choices) <= self.tenant_choices_limit else None
         return context
 
     def get_log_entries(self, request):
