@@ -1,279 +1,249 @@
 #!/usr/bin/env python3
-"""A tour of tenancy in one script: two shops, each with its own model classes and tables.
+"""Run the example SaaS project (example/), or take the scripted tour of tenancy.
 
 Usage::
 
-    python demo.py                      # SQLite, in a temporary file
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python demo.py
+    python demo.py                  # the example project at http://localhost:8000/, until Ctrl-C
+    python demo.py --port 8001      # on another port
+    python demo.py --noreload       # without the development server's autoreloader
+    python demo.py --no-serve       # migrate, seed and print the logins, then stop
+    python demo.py tour             # the scripted tour: two shops, their classes, tables and SQL
+    python demo.py makemigrations   # regenerate the migrations of the tour's app (demo/)
 
-With DATABASE_URL (a ``postgres://`` URL, parsed with dj-database-url) the demo connects to that
-server, creates a database of its own (``tenancy_demo_<random>``), works in it, and drops it at
-the end: it never reads or writes an existing database. ``python demo.py makemigrations``
-regenerates the migrations of the demo app (``demo/``).
+The example is an issue tracker whose organizations are tenants: ``http://acme.localhost:8000/``
+is the organization acme (browsers and curl resolve ``*.localhost`` to 127.0.0.1), with users of
+its own; ``http://localhost:8000/`` lists the organizations, signs new ones up and has the admin.
+The demo migrates a new database, seeds it (``manage.py seed_demo``) and runs Django's
+development server (``manage.py runserver``) on 127.0.0.1. See docs/example.rst.
 
-Django is configured in-process with ``settings.configure()``: there is no settings module and
-no ``manage.py``.
+Databases: SQLite in a temporary directory by default. With DATABASE_URL (a ``postgres://``
+URL, read with dj-database-url) the demo connects to that server and creates a database of its
+own (``tenancy_demo_<random>``). Either is deleted when the demo ends: it never reads or writes
+an existing database.
 """
+
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import secrets
+import signal
+import subprocess
 import sys
 import tempfile
-import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # the demo app, and tenancy itself when it is not installed
+EXAMPLE = HERE / "example"
+sys.path.insert(0, str(HERE))  # the tour's app, and tenancy itself when it is not installed
 
 
-# --- Set-up -------------------------------------------------------------------------------------
+def say(text: str = "") -> None:
+    print(text, flush=True)  # in order with the output of the commands run meanwhile
 
 
-def configure(databases: dict) -> None:
-    from django.conf import settings
-
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="tenancy-demo",
-        USE_TZ=True,
-        DATABASES=databases,
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "tenancy",
-            "demo",
-        ],
-        DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
-        TENANCY_TENANT_MODEL="demo.Shop",
-    )
-    import django
-
-    django.setup()
+# --- The demo's own database ----------------------------------------------------------------------
 
 
-def sqlite_database(stack: contextlib.ExitStack) -> tuple[dict, str]:
-    directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="tenancy-demo-"))
-    path = os.path.join(directory, "demo.sqlite3")
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}, f"SQLite, in the temporary file {path}"
+@dataclass(frozen=True)
+class Database:
+    url: str  # for EXAMPLE_DATABASE_URL (dj-database-url)
+    settings: dict  # for DATABASES["default"]
+    where: str  # for people
 
 
-def postgresql_databases(url: str, stack: contextlib.ExitStack) -> tuple[dict, str]:
-    """A fresh database on the server of ``url``, created now and dropped when ``stack`` closes."""
+def dj_database_url():
     try:
         import dj_database_url
     except ImportError:
-        sys.exit('DATABASE_URL is set, which needs dj-database-url: pip install -e ".[test]"')
-    server = dj_database_url.parse(url)
+        sys.exit('demo.py needs dj-database-url: pip install -e ".[test]"')
+    return dj_database_url
+
+
+@contextlib.contextmanager
+def sqlite_database() -> Iterator[Database]:
+    with tempfile.TemporaryDirectory(prefix="tenancy-demo-") as directory:
+        path = os.path.join(directory, "db.sqlite3")
+        settings = {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        try:
+            yield Database(f"sqlite:///{path}", settings, f"SQLite, in the temporary file {path}")
+        finally:
+            say(f"(deleting the demo database {path})")
+
+
+def server_connection(url: str):
+    """A connection in autocommit mode to the PostgreSQL server (and database) of ``url``."""
+    conninfo = urlunsplit(urlsplit(url)._replace(scheme="postgresql"))  # libpq's spelling
+    try:
+        import psycopg
+    except ImportError:
+        try:
+            import psycopg2
+        except ImportError:
+            sys.exit('DATABASE_URL names PostgreSQL, which needs psycopg: pip install -e ".[test]"')
+        connection = psycopg2.connect(conninfo)
+        connection.autocommit = True
+        return connection
+    return psycopg.connect(conninfo, autocommit=True)
+
+
+def run_on_server(url: str, *statements: str) -> None:
+    connection = server_connection(url)
+    try:
+        cursor = connection.cursor()
+        for statement in statements:
+            cursor.execute(statement)
+    finally:
+        connection.close()
+
+
+@contextlib.contextmanager
+def postgresql_database(url: str) -> Iterator[Database]:
+    """A new database on the server of ``url``, created now and dropped at the end."""
+    server = dj_database_url().parse(url)
     if server["ENGINE"] != "django.db.backends.postgresql":
         sys.exit(f"demo.py runs on SQLite or PostgreSQL; DATABASE_URL names {server['ENGINE']}. Unset it for SQLite.")
     name = f"tenancy_demo_{secrets.token_hex(4)}"
-    databases = {"default": {**server, "NAME": name}, "server": server}
-    configure(databases)
-
-    from django.db import connections
-
-    quoted = connections["server"].ops.quote_name(name)
-    with connections["server"].cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {quoted}")
-
-    def drop() -> None:
-        connections["default"].close()
-        with connections["server"].cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
-        connections["server"].close()
-        print(f"\n(dropped the demo database {name})")
-
-    stack.callback(drop)
-    where = f"PostgreSQL at {server['HOST'] or 'localhost'}:{server['PORT'] or 5432}, in the new database {name}"
-    return databases, where
+    run_on_server(url, f'CREATE DATABASE "{name}"')
+    try:
+        own = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+        where = f"PostgreSQL at {server['HOST'] or 'localhost'}:{server['PORT'] or 5432}, in the new database {name}"
+        yield Database(own, {**server, "NAME": name}, where)
+    finally:
+        # FORCE (PostgreSQL 13+): a connection a killed server left behind must not keep it alive.
+        run_on_server(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        say(f"(dropped the demo database {name})")
 
 
-# --- Output -------------------------------------------------------------------------------------
+def demo_database() -> contextlib.AbstractContextManager[Database]:
+    url = os.environ.get("DATABASE_URL")
+    return postgresql_database(url) if url else sqlite_database()
 
 
-def heading(text: str) -> None:
-    print(f"\n=== {text} " + "=" * max(3, 90 - len(text)))
+# --- The example project ------------------------------------------------------------------------
 
 
-def say(text: str = "", indent: int = 2) -> None:
-    print(textwrap.indent(text, " " * indent))
+class Stop(Exception):
+    """SIGTERM or SIGHUP: the demo stops as for Ctrl-C, and deletes its database."""
 
 
-def sql(queryset) -> str:
-    return textwrap.fill(str(queryset.query), width=96, subsequent_indent="    ")
+def raise_stop(signum, frame):
+    raise Stop
 
 
-def tenant_tables() -> dict[str, list[str]]:
-    """Every table that belongs to a tenant, grouped by schema (PostgreSQL) or by prefix."""
-    from django.db import connection
-
-    from demo.models import Shop
-
-    tables: dict[str, list[str]] = {}
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT table_schema, table_name FROM information_schema.tables "
-                "WHERE table_schema LIKE %s ORDER BY 1, 2",
-                ["tenant\\_%"],
+def example(port: int, serve: bool, reload: bool) -> int:
+    dj_database_url()  # the example's settings read EXAMPLE_DATABASE_URL with it
+    manage = [sys.executable, str(EXAMPLE / "manage.py")]
+    # Ctrl-C, SIGTERM and SIGHUP (a closed terminal) stop the demo, which stops the server and deletes
+    # the database; also when it was started with SIGINT ignored (in the background by a shell): its
+    # children then get the default handlers, and stop on SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, raise_stop)
+    signal.signal(signal.SIGHUP, raise_stop)
+    try:
+        with demo_database() as database:
+            env = {**os.environ, "EXAMPLE_DATABASE_URL": database.url, "DJANGO_SETTINGS_MODULE": "trackersite.settings"}
+            say("tenancy's example project: an issue tracker whose organizations are tenants.")
+            say(f"Database: {database.where} (deleted when the demo ends)\n")
+            say("manage.py migrate, then manage.py seed_demo:")
+            for command in (["migrate", "--verbosity", "0"], ["seed_demo", "--port", str(port)]):
+                completed = subprocess.run(manage + command, env=env, cwd=EXAMPLE, stdin=subprocess.DEVNULL)
+                if completed.returncode:
+                    say(f"\nmanage.py {command[0]} failed (exit status {completed.returncode}).")
+                    return completed.returncode
+            if not serve:
+                say("\n--no-serve: the server is not started.")
+                return 0
+            say(
+                f"\nOpen http://localhost:{port}/ (the public site) or http://acme.localhost:{port}/ (acme)."
+                "\nStarting Django's development server; Ctrl-C stops it and deletes the database.\n"
             )
-            for schema, table in cursor.fetchall():
-                tables.setdefault(schema, []).append(f'"{schema}"."{table}"')
-            return tables
-        names = sorted(connection.introspection.table_names(cursor))
-    prefixes = [shop.db_schema for shop in Shop.objects.all()]
-    for name in names:
-        if name.startswith("tenant_"):
-            owner = next((p for p in prefixes if name.startswith(p + "_")), "(no tenant)")
-            tables.setdefault(owner, []).append(name)
-    return tables
+            command = ["runserver", f"127.0.0.1:{port}"] + ([] if reload else ["--noreload"])
+            return serve_until_stopped(manage + command, env)
+    except (KeyboardInterrupt, Stop):
+        say("\nInterrupted.")
+        return 130
 
 
-def show_tenant_tables() -> None:
-    from django.db import connection
+def serve_until_stopped(argv: list[str], env: dict[str, str]) -> int:
+    """Run the server until it exits, or until Ctrl-C or SIGTERM, which stop it. It runs in a process
+    group of its own, signalled as one: the autoreloader's child stops with it."""
+    server = subprocess.Popen(argv, env=env, cwd=EXAMPLE, stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        return server.wait()
+    except (KeyboardInterrupt, Stop):
+        # Another Ctrl-C must not interrupt the clean-up (and leave the database behind).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        stop_group(server)
+        say("\nServer stopped.")
+        return 0
 
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s ORDER BY 1", ["tenant\\_%"])
-            say(f"schemas: {', '.join(row[0] for row in cursor.fetchall()) or '(none)'}")
-    tables = tenant_tables()
-    if not tables:
-        say("(no tenant tables)")
-    for owner, names in tables.items():
-        say(f"{owner}: {', '.join(names)}")
+
+def stop_group(leader: subprocess.Popen) -> None:
+    """Stop ``leader`` (SIGINT, then SIGTERM, then SIGKILL) with its group, and then what it left behind."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(leader.pid, sig)
+        try:
+            leader.wait(5)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(leader.pid, signal.SIGKILL)  # the autoreloader's child, should it have outlived its parent
 
 
 # --- The tour -----------------------------------------------------------------------------------
 
 
-def tour(where: str) -> None:
-    import django
-    from django.contrib.auth.models import User
-    from django.core.management import call_command
-    from django.db import IntegrityError, connection, transaction
+def run_tour() -> int:
+    from demo import tour
 
-    from demo.models import Order, Product, Shop
-    from tenancy import signals
-    from tenancy.exceptions import TenantDeleted, TenantModelUnavailable
+    with demo_database() as database:
+        tour.configure({"default": database.settings})
+        try:
+            tour.tour(database.where)
+        finally:
+            from django.db import connections
 
-    print(f"tenancy demo: Django {django.get_version()}, {where}")
-
-    heading("1. manage.py migrate creates the global tables only")
-    call_command("migrate", verbosity=0)
-    say(", ".join(sorted(connection.introspection.table_names())))
-    say("Product and Order have no table yet: every shop will get its own.")
-
-    heading("2. Creating a shop creates its schema and tables, in the same transaction")
-
-    def announce(sender, tenant, using, **kwargs):
-        tables = ", ".join(model._meta.db_table for model in tenant.models)
-        say(f"post_models_creation for {tenant!r}: created {tables}")
-
-    signals.post_models_creation.connect(announce)
-    acme = Shop.objects.create(name="acme")
-    globex = Shop.objects.create(name="globex")
-    signals.post_models_creation.disconnect(announce)
-    say(f"acme.db_schema = {acme.db_schema!r}, globex.db_schema = {globex.db_schema!r}")
-
-    heading("3. Every shop has its own classes")
-    AcmeProduct = Product.for_tenant(acme)
-    GlobexProduct = Product.for_tenant(globex)
-    say(f"Product.for_tenant(acme)._meta.db_table   = {AcmeProduct._meta.db_table}")
-    say(f"Product.for_tenant(globex)._meta.db_table = {GlobexProduct._meta.db_table}")
-    say(f"Product.for_tenant(acme) is acme.models[Product]: {AcmeProduct is acme.models[Product]}")
-    say(f"Product.for_tenant(acme) is Product.for_tenant(globex): {AcmeProduct is GlobexProduct}")
-    say(f"issubclass(Product.for_tenant(acme), Product): {issubclass(AcmeProduct, Product)}")
-    try:
-        Product.objects  # noqa: B018  (the point: the declared model has no manager)
-    except TenantModelUnavailable as exc:
-        say(f"Product.objects raises TenantModelUnavailable:\n  {exc}")
-
-    heading("4. Writing rows through each shop's classes")
-    alice = User.objects.create_user("alice")  # a global model: one auth_user table for everyone
-    catalogue = {
-        acme: [("anvil", "49.90"), ("rocket skates", "120.00")],
-        globex: [("hammock", "35.00")],
-    }
-    for shop, items in catalogue.items():
-        ShopProduct, ShopOrder = Product.for_tenant(shop), Order.for_tenant(shop)
-        for name, price in items:
-            product = ShopProduct.objects.create(name=name, price=price)
-            ShopOrder.objects.create(product=product, buyer=alice, quantity=2)
-        say(f"{shop}: {len(items)} product(s), {len(items)} order(s) by alice")
-    with transaction.atomic():  # two tenants, one transaction: nothing to switch
-        acme.products.create(name="gift card", price="10.00")
-        globex.products.create(name="gift card", price="10.00")
-    say("one transaction: a gift card for each shop")
-
-    heading("5. Each shop sees its own rows only")
-    for shop in Shop.objects.order_by("name"):
-        ShopOrder = Order.for_tenant(shop)
-        say(f"{shop} (tables {Product.for_tenant(shop)._meta.db_table}, {ShopOrder._meta.db_table}):")
-        for product in shop.products.order_by("pk"):
-            say(f"product #{product.pk}: {product.name}, {product.price}", indent=4)
-        for order in ShopOrder.objects.select_related("product", "buyer").order_by("pk"):
-            say(f"order #{order.pk}: {order}", indent=4)
-    say("Both shops number their rows from 1: they are different tables.")
-
-    heading("6. The SQL names the shop's tables: no search_path, no connection state")
-    for shop in (acme, globex):
-        say(f"{shop}:")
-        say(sql(Order.for_tenant(shop).objects.filter(product__price__gt=40)), indent=4)
-
-    heading("7. Tenant tables in the database")
-    show_tenant_tables()
-
-    heading("8. on_delete of a tenant -> global foreign key is left to the database")
-    try:
-        with transaction.atomic():
-            alice.delete()
-    except IntegrityError:
-        say("deleting alice, who has orders in both shops, is refused by the database (IntegrityError)")
-    else:
-        raise SystemExit("error: alice was deleted although orders refer to her")
-
-    heading("9. Deleting a shop drops its schema (or its tables)")
-    old_globex_product = Product.for_tenant(globex)
-    globex.delete()
-    say("globex.delete() done; tenant tables left:")
-    show_tenant_tables()
-    try:
-        old_globex_product.objects.count()
-    except TenantDeleted as exc:
-        say(f"a class of the deleted shop refuses to query (TenantDeleted):\n  {exc}")
-    say(f"acme still has {acme.products.count()} products.")
-
-    heading("Done")
+            connections.close_all()
+    return 0
 
 
-def makemigrations() -> None:
-    configure({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})
-    from django.core.management import call_command
+def run_makemigrations() -> int:
+    from demo import tour
 
-    call_command("makemigrations", "demo")
+    tour.makemigrations()
+    return 0
 
 
 def main(argv: list[str]) -> int:
-    if argv == ["makemigrations"]:
-        makemigrations()
-        return 0
-    if argv:
-        print(__doc__)
-        return 2
-    url = os.environ.get("DATABASE_URL")
-    with contextlib.ExitStack() as stack:
-        if url:
-            _, where = postgresql_databases(url, stack)
-        else:
-            database, where = sqlite_database(stack)
-            configure({"default": database})
-            from django.db import connections
-
-            stack.callback(connections.close_all)
-        tour(where)
-    return 0
+    parser = argparse.ArgumentParser(
+        prog="demo.py",
+        description="Run tenancy's example project (an issue tracker), or its scripted tour.",
+        epilog="With DATABASE_URL=postgres://..., on a new database of that server. See docs/example.rst.",
+    )
+    parser.add_argument(
+        "command",
+        nargs="?",
+        choices=["example", "tour", "makemigrations"],
+        default="example",
+        help="example (the default): the example project; tour: the scripted tour of the API; "
+        "makemigrations: regenerate the tour app's migrations",
+    )
+    parser.add_argument("--port", type=int, default=8000, help="the development server's port (8000)")
+    parser.add_argument("--noreload", action="store_true", help="without the development server's autoreloader")
+    parser.add_argument("--no-serve", action="store_true", help="migrate, seed and print the logins, then stop")
+    args = parser.parse_args(argv)
+    if args.command == "tour":
+        return run_tour()
+    if args.command == "makemigrations":
+        return run_makemigrations()
+    return example(args.port, serve=not args.no_serve, reload=not args.noreload)
 
 
 if __name__ == "__main__":
