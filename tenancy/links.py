@@ -9,11 +9,15 @@ gives the tenant::
     # "https://shop.acme.com/orders/3/"      "domain": the tenant's primary domain
     # "https://example.com/t/acme/orders/3/" "path" (a relative URL without TENANCY_BASE_DOMAIN)
     # "/orders/3/"                           "header": the path; the request must carry the header
+    tenant_reverse("order-detail", acme, kwargs={"pk": 3}, request=request)
+    # "http://acme.localhost:8000/orders/3/" the scheme and port of a request served on :8000
 """
 
 from __future__ import annotations
 
 from django.conf import settings as django_settings
+from django.http import HttpRequest
+from django.http.request import split_domain_port
 from django.urls import get_script_prefix, reverse, set_script_prefix
 
 from .conf import settings
@@ -46,14 +50,33 @@ def tenant_host(tenant: AbstractTenant) -> str | None:
     return base if how == "path" else None
 
 
-def tenant_url(tenant: AbstractTenant, path: str = "/", scheme: str = "https") -> str:
-    """The URL of ``path`` (as ``tenant``'s URLconf sees it, e.g. ``/orders/``) at ``tenant``."""
+def tenant_url(
+    tenant: AbstractTenant,
+    path: str = "/",
+    scheme: str = "https",
+    *,
+    port: int | str | None = None,
+    request: HttpRequest | None = None,
+) -> str:
+    """The URL of ``path`` (as ``tenant``'s URLconf sees it, e.g. ``/orders/``) at ``tenant``.
+
+    ``request``, a request being served, gives the scheme and the port (``acme.localhost:8000``
+    when the development server serves ``localhost:8000``); ``port`` gives a port of its own.
+    """
     if not path.startswith("/"):
         raise ValueError(f"The path must start with '/', not {path!r}.")
     if settings.TENANCY_ROUTING == "path":
         path = tenant_path_prefix(tenant) + path
+    if request is not None:
+        scheme = request.scheme
+        if port is None:
+            port = split_domain_port(request.get_host())[1] or None
     host = tenant_host(tenant)
-    return f"{scheme}://{host}{path}" if host else path
+    if host is None:
+        return path
+    if port is not None and str(port) != {"http": "80", "https": "443"}.get(scheme):
+        host = f"{host}:{port}"
+    return f"{scheme}://{host}{path}"
 
 
 def tenant_reverse(
@@ -62,6 +85,9 @@ def tenant_reverse(
     args=None,
     kwargs=None,
     scheme: str = "https",
+    *,
+    port: int | str | None = None,
+    request: HttpRequest | None = None,
 ) -> str:
     """``reverse()`` in the tenants' URLconf, as a URL at ``tenant`` (see :func:`tenant_url`)."""
     urlconf = settings.TENANCY_URLCONF or django_settings.ROOT_URLCONF
@@ -71,4 +97,4 @@ def tenant_reverse(
         path = reverse(viewname, urlconf=urlconf, args=args, kwargs=kwargs)
     finally:
         set_script_prefix(prefix)
-    return tenant_url(tenant, path, scheme)
+    return tenant_url(tenant, path, scheme, port=port, request=request)

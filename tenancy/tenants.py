@@ -181,6 +181,13 @@ class AbstractTenant(models.Model):
                 params={"schema": schema},
             )
 
+    def validate_unique(self, exclude=None) -> None:
+        """Django's checks of unique fields; for a new tenant, also that its schema name is valid
+        and free (:meth:`validate_schema`), so that a ModelForm (the admin's too) reports it."""
+        super().validate_unique(exclude)
+        if self._state.adding:
+            self.validate_schema(self._state.db)
+
     def _stored_schema(self) -> str | None:
         """The schema of this tenant as saved, known from when it was created or loaded."""
         loaded = getattr(self, "_tenancy_loaded", None)

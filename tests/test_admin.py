@@ -400,6 +400,16 @@ def test_staff_without_membership_see_no_tenant(shops):
     assert client.get("/admin/shop/product/").status_code == 302  # asked to choose; none to choose from
 
 
+def test_adding_a_tenant_whose_schema_name_is_taken_is_a_form_error(shops, root):
+    # "acme" is taken as a name; "ACME" is another name but the same schema, tenant_acme
+    response = root.post("/admin/shop/customer/add/", {"name": "ACME"})
+    assert response.status_code == 200
+    assert "is already in use" in str(response.context["adminform"].form.non_field_errors())
+    assert Customer.objects.count() == 2
+    assert root.post("/admin/shop/customer/add/", {"name": "initech"}).status_code == 302
+    assert Product.for_tenant(Customer.objects.get(name="initech")).objects.count() == 0  # its tables exist
+
+
 # Registration, checks, memory --------------------------------------------------------------------
 
 

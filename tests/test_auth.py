@@ -69,6 +69,20 @@ def test_each_tenant_authenticates_its_own_users(shops):
     assert client.get("/private/", headers=host("acme")).content == b"private page of acme for bob"
 
 
+def test_public_model_backend_signs_global_users_in_on_the_public_site_only(settings, shops):
+    settings.AUTHENTICATION_BACKENDS = [
+        "tenancy.contrib.auth.backends.PublicModelBackend",
+        "tenancy.contrib.auth.backends.TenantBackend",
+    ]
+    User.objects.create_user("carol", password="carol-secret")
+    at_acme = login(Client(), "acme", "carol", "carol-secret")
+    assert at_acme.status_code == 200  # the form again: nobody of that name at acme
+    credentials = {"username": "carol", "password": "carol-secret"}
+    public = Client().post("/login/", credentials, headers={"host": "example.com"})
+    assert public.status_code == 302
+    assert login(Client(), "acme", "bob", "acme-secret").status_code == 302  # acme's own bob still signs in
+
+
 def test_login_required_sends_anonymous_users_to_the_tenants_login(shops):
     response = Client().get("/private/", headers=host("acme"))
     assert response.status_code == 302 and response["Location"] == "/login/?next=/private/"

@@ -180,6 +180,24 @@ def test_links_to_a_tenant(settings, shops, routing, url):
     assert tenant_url(acme, "/products/") == url
 
 
+def test_links_take_the_scheme_and_port_of_a_request_or_a_port(settings, shops):
+    from django.test import RequestFactory
+
+    acme, _ = shops
+    settings.TENANCY_ROUTING = "subdomain"
+    settings.ALLOWED_HOSTS = [".example.com"]
+    served = RequestFactory().get("/", headers={"host": "example.com:8000"})
+    assert tenant_url(acme, "/products/", request=served) == "http://acme.example.com:8000/products/"
+    assert tenant_reverse("products", acme, request=served) == "http://acme.example.com:8000/products/"
+    secure = RequestFactory().get("/", headers={"host": "example.com"}, secure=True)
+    assert tenant_url(acme, request=secure) == "https://acme.example.com/"
+    assert tenant_url(acme, port=8443) == "https://acme.example.com:8443/"
+    assert tenant_url(acme, port=443) == "https://acme.example.com/"  # the scheme's own port is left out
+    assert tenant_url(acme, scheme="http", port="80") == "http://acme.example.com/"
+    settings.TENANCY_ROUTING = "header"
+    assert tenant_url(acme, "/products/", request=served) == "/products/"
+
+
 def test_links_from_another_tenants_request_do_not_keep_its_prefix(settings, shops):
     settings.TENANCY_ROUTING = "path"
     settings.TENANCY_BASE_DOMAIN = None

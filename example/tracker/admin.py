@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from tenancy.contrib.admin import TenantModelAdmin
+from tenancy.links import tenant_url
 
-from .links import organization_url
 from .models import Comment, Label, Member, Organization, Project, Ticket
 
 
@@ -35,7 +35,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     def get_list_display(self, request):
         @admin.display(description="address")
         def address(organization):
-            url = organization_url(organization, request=request)  # with the port of this request
+            url = tenant_url(organization, request=request)  # with the scheme and port of this request
             return format_html('<a href="{}">{}</a>', url, url)
 
         return ["name", "slug", "schema", address, "created"]

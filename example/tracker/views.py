@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.generic import TemplateView
 
+from tenancy.links import tenant_url
 from tenancy.views import TenantCreateView, TenantDetailView, TenantListView, TenantUpdateView
 
 from .forms import (
@@ -26,7 +27,6 @@ from .forms import (
     SignupForm,
     TicketForm,
 )
-from .links import organization_url
 from .models import Comment, Label, Member, Organization, Project, Ticket
 
 # --- The public site ------------------------------------------------------------------------------
@@ -34,7 +34,7 @@ from .models import Comment, Label, Member, Organization, Project, Ticket
 
 def home(request):
     organizations = [
-        (organization, organization_url(organization, request=request)) for organization in Organization.objects.all()
+        (organization, tenant_url(organization, request=request)) for organization in Organization.objects.all()
     ]
     return render(request, "tracker/home.html", {"organizations": organizations})
 
@@ -48,7 +48,7 @@ def signup(request):
             # Another sign-up took the address meanwhile, say: nothing of this one is left.
             form.add_error(None, "The organization could not be created; please try again.")
         else:
-            return redirect(organization_url(organization, "/login/?welcome=1", request=request))
+            return redirect(tenant_url(organization, "/login/?welcome=1", request=request))
     return render(request, "tracker/signup.html", {"form": form})
 
 

@@ -98,7 +98,7 @@ TENANCY_URLCONF = "trackersite.tenant_urls"  # the organizations' pages
 TENANCY_USER_MODEL = "tracker.Member"
 TENANCY_CURRENT_TENANT = True  # TenantBackend finds the tenant of a session's user there
 AUTHENTICATION_BACKENDS = [
-    "tracker.backends.PublicSiteModelBackend",  # auth.User, on the public site only
+    "tenancy.contrib.auth.backends.PublicModelBackend",  # auth.User, on the public site only
     "tenancy.contrib.auth.backends.TenantBackend",  # the members of the request's organization
 ]
 LOGIN_URL = "login"  # reversed in the request's URLconf: an organization's login page

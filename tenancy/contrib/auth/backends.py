@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.core.exceptions import ImproperlyConfigured
 
 from tenancy.conf import settings
@@ -80,3 +80,18 @@ class TenantBackend(BaseBackend):
         if getattr(user_obj, "is_superuser", False) and user_obj.is_active:
             return True
         return any(perm.split(".", 1)[0] == app_label for perm in self.get_all_permissions(user_obj))
+
+
+class PublicModelBackend(ModelBackend):
+    """Django's ``ModelBackend`` for the public site only: global users (``AUTH_USER_MODEL``) sign
+    in where a request has no tenant, and nowhere else.
+
+    For projects whose tenants have users of their own (``TenantBackend``) and whose global users
+    are the service's staff: with it in place of ``ModelBackend``, a staff account cannot sign in
+    on a tenant's login page. (Projects whose global users belong to tenants keep ``ModelBackend``.)
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if getattr(request, "tenant", None) is not None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from tracker.links import organization_url
+from tenancy.links import tenant_url
 from tracker.models import Label, Member, Organization, Ticket
 
 PASSWORD = "demo-password"
@@ -122,12 +122,12 @@ class Command(BaseCommand):
             organization = self.seed(seed, password)
             organizations.append(organization)
             people = ", ".join(f"{name} (owner)" if owner else name for name, (*_, owner) in seed.people.items())
-            lines.append((organization.name, organization_url(organization, port=port), people))
+            lines.append((organization.name, tenant_url(organization, scheme="http", port=port), people))
         lines.append(("The public site", f"http://localhost:{port}/", "sign-up form, organizations"))
         lines.append(("The admin", f"http://localhost:{port}/admin/", f"{STAFF_USERNAME} (choose the organization)"))
         first = organizations[0]
         owner = next(name for name, (*_, is_owner) in SEEDS[0].people.items() if is_owner)
-        lines.append((f"{first.name}'s admin", organization_url(first, port=port) + "admin/", owner))
+        lines.append((f"{first.name}'s admin", tenant_url(first, "/admin/", scheme="http", port=port), owner))
 
         self.stdout.write(f"Demo data ready. Every account's password: {password}")
         widths = [max(len(line[column]) for line in lines) for column in range(2)]
