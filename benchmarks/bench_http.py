@@ -7,13 +7,17 @@ one account and ``--rows`` contacts (default 50) in its own tables. wrk sends th
 the Host header rotating over the tenants' hosts (``http/rotate_hosts.lua``). Both databases are
 ANALYZEd once filled.
 
-Four variants, each served by gunicorn with the same options (``--workers`` sync workers, default
+Five variants, each served by gunicorn with the same options (``--workers`` sync workers, default
 1: the worker takes one of the 2 cores, PostgreSQL, wrk and the rest the other), no other
 middleware, persistent database connections (``CONN_MAX_AGE = None``), ``DEBUG = False``:
 
 * ``plain``: plain Django, the same view over ``plaincrm.Contact`` (one table of ``--rows``
   contacts, the host ignored). The baseline of tenancy: same venv, same driver (psycopg 3), same
   ``INSTALLED_APPS``.
+* ``plain per tenant``: plain Django, the same view over a copy of ``plaincrm.Contact`` per tenant
+  (a class made with ``type()`` on a table of its own, ``plaincrm_contact_t00042``, with the
+  tenant's rows; the host's first label picks it, unchecked): what a class and a table per tenant
+  cost without tenancy, against the same baseline as tenancy.
 * ``tenancy``: ``TenantMiddleware`` routing by subdomain (``TENANCY_BASE_DOMAIN = "bench.test"``,
   ``TENANCY_URLCONF`` for tenant requests); the view reads ``Contact.for_tenant(request.tenant)``.
 * ``peer plain``: plain Django in the django-tenants venv (``benchmarks/.venv-peer``: the same
@@ -48,7 +52,7 @@ of runs close in time are the figures to read. ``--no-peer`` leaves django-tenan
 
 Needs PostgreSQL (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres), gunicorn in
 this environment (the test extras have it) and wrk (``apt-get install wrk``). Its database is
-``tenancy_bench_http`` (``BENCH_DB_NAME``), dropped at exit; the peer's is its own. About three
+``tenancy_bench_http`` (``BENCH_DB_NAME``), dropped at exit; the peer's is its own. About four
 minutes (the first run also creates the peer's venv).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python benchmarks/bench_http.py
@@ -92,7 +96,8 @@ def fill(account_model, contact_model, key: str, rows: int) -> None:
 
 
 def populate(tenants: int, rows: int) -> list:
-    """The tenants with their rows, the same rows in plain Django's tables, then ANALYZE; the tenants."""
+    """The tenants with their rows, the same rows in plain Django's tables (one, and one per tenant),
+    then ANALYZE; the tenants."""
     from django.db import connection
 
     from benchmarks.crm.models import Account, Contact
@@ -106,6 +111,13 @@ def populate(tenants: int, rows: int) -> list:
         made.append(tenant)
     fill(plain.Account, plain.Contact, PLAIN_KEY, rows)
     with connection.cursor() as cursor:
+        for tenant in made:  # plain per tenant: plain's table and rows again, as each tenant's
+            table = f"plaincrm_contact_{tenant.name}"
+            cursor.execute(f'CREATE TABLE "{table}" (LIKE "plaincrm_contact" INCLUDING ALL)')
+            cursor.execute(
+                f'INSERT INTO "{table}" SELECT id, account_id, first_name, last_name, '
+                f"replace(email, '@{PLAIN_KEY}.', '@{tenant.name}.'), phone, created_at FROM \"plaincrm_contact\""
+            )
         cursor.execute("ANALYZE")  # plans as on tables autovacuum has seen, the same on both sides
     return made
 
@@ -132,8 +144,9 @@ def routing_index(key: str) -> tuple[str, str]:
     return index, plan
 
 
-def check_server(name: str, port: int, tenants: int, shows: str | None) -> None:
-    """A tenant's page shows that tenant's 10 contacts (``shows``: those of that one key, whatever the host)."""
+def check_server(name: str, port: int, tenants: int, shows: str | None, routed: bool) -> None:
+    """A tenant's page shows that tenant's 10 contacts (``shows``: those of that one key, whatever
+    the host); on a ``routed`` variant, a host no tenant has is a 404."""
     from httpbench.serving import http_get
 
     for k in (0, tenants // 2, tenants - 1):
@@ -142,21 +155,25 @@ def check_server(name: str, port: int, tenants: int, shows: str | None) -> None:
         contacts = json.loads(body)["contacts"] if status == 200 else []
         if len(contacts) != 10 or not all(c["email"].endswith(f"@{key}.example") for c in contacts):
             raise SystemExit(f"{name}: GET {PATH} for {host} did not give {key}'s 10 contacts: {status} {body[:200]}")
-    if shows is None:  # a routed variant: a host no tenant has is a 404
+    if routed:
         status, _ = http_get(port, "nobody.bench.test", PATH)
         if status != 404:
             raise SystemExit(f"{name}: a host no tenant has gave {status}, not 404")
 
 
 def round_order(variants: dict, round_: int) -> list[str]:
-    """The order of the variants' runs in round ``round_``: each variant next to its baseline, so
-    that the two runs of a ratio are close in time; which of the two goes first alternates from
-    round to round, and so does which pair goes first."""
-    pairs = [[baseline, name] for name, variant in variants.items() if (baseline := variant.get("baseline"))]
-    pairs = [pair if round_ % 2 == 0 else pair[::-1] for pair in pairs]
+    """The order of the variants' runs in round ``round_``: each variant next to its baseline (a
+    baseline of two between them), so that the two runs of a ratio are close in time; which goes
+    first alternates from round to round, and so does which group goes first."""
+    compared: dict[str, list[str]] = {}
+    for name, variant in variants.items():
+        if baseline := variant.get("baseline"):
+            compared.setdefault(baseline, []).append(name)
+    groups = [[*names[:1], baseline, *names[1:]] for baseline, names in compared.items()]
+    groups = [group if round_ % 2 == 0 else group[::-1] for group in groups]
     if (round_ // 2) % 2:
-        pairs.reverse()
-    return [name for pair in pairs for name in pair]
+        groups.reverse()
+    return [name for group in groups for name in group]
 
 
 def ratios(runs: dict[str, list[dict]], name: str, baseline: str) -> list[float]:
@@ -206,6 +223,14 @@ def print_results(variants: dict, runs: dict[str, list[dict]], peer: dict | None
         f"                               the worker's CPU per request: tenancy {harness.us(cpu['tenancy'])}, "
         f"plain {harness.us(cpu['plain'])} ({cpu['tenancy'] / cpu['plain']:.3f}x; less moved by the load)"
     )
+    per_tenant = ratios(runs, "plain per tenant", "plain")
+    print(
+        f"plain per tenant / plain:      {statistics.median(per_tenant):.3f}x "
+        f"(rounds {', '.join(f'{r:.3f}' for r in per_tenant)}; worker CPU "
+        f"{cpu['plain per tenant'] / cpu['plain']:.3f}x): a class and a table per tenant, without tenancy\n"
+        f"tenancy / plain per tenant:    {statistics.median(ratios(runs, 'tenancy', 'plain per tenant')):.3f}x "
+        f"(worker CPU {cpu['tenancy'] / cpu['plain per tenant']:.3f}x): what tenancy adds to that"
+    )
     if peer is not None:
         peer_ratios = ratios(runs, "django-tenants", "peer plain")
         print(
@@ -225,6 +250,7 @@ def print_statements(counted: dict, peer: dict | None, index: str, plan: str) ->
     print(f"  plain Django:   {counts(counted['plain'])}")
     for sql in counted["plain statements"]:
         print(f"                  {short(sql)}")
+    print(f"  plain per tenant: {counts(counted['plain per tenant'])}, the same SELECT on the tenant's copy of it")
     print(f"  tenancy:        {counts(counted['tenancy'])}, the same SELECT on the tenant's table:")
     for sql in counted["tenancy statements"]:
         print(f"                  {short(sql)}")
@@ -301,9 +327,14 @@ def serve(servers, args, counted: dict, driver: str) -> tuple[dict, dict | None,
 
     db_name = settings.DATABASES["default"]["NAME"]
     variants = {}
-    for name, label, baseline in (("plain", f"plain Django ({driver})", None), ("tenancy", "tenancy", "plain")):
+    for name, label, baseline in (
+        ("plain", f"plain Django ({driver})", None),
+        ("plain per tenant", "plain Django, a class and table per tenant", "plain"),
+        ("tenancy", "tenancy", "plain"),
+    ):
         port, pid, command = servers.start_gunicorn(name, args.workers, db_name)
         variants[name] = {"port": port, "pid": pid, "label": label, "sql": counted[name], "baseline": baseline}
+        variants[name]["routed"] = name == "tenancy"
     variants["plain"]["shows"] = PLAIN_KEY
     peer = None
     if not args.no_peer:
@@ -315,9 +346,10 @@ def serve(servers, args, counted: dict, driver: str) -> tuple[dict, dict | None,
             served = peer["variants"]["plain" if name == "peer plain" else name]
             variants[name] = {"port": served["port"], "pid": served["pid"], "label": label, "baseline": baseline}
             variants[name]["sql"] = served["sql"]["statements_per_request"]
+            variants[name]["routed"] = name == "django-tenants"
         variants["peer plain"]["shows"] = peer["plain_schema"]
     for name, variant in variants.items():
-        check_server(name, variant["port"], args.tenants, variant.get("shows"))
+        check_server(name, variant["port"], args.tenants, variant.get("shows"), variant["routed"])
     return variants, peer, command
 
 

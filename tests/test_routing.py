@@ -85,6 +85,19 @@ def test_a_known_tenant_costs_no_query_and_a_new_one_one(shops):
     assert second.captured_queries == []
 
 
+def test_a_hosts_remembered_route_follows_the_settings(settings, shops):
+    # tenancy.routing remembers the route of each host it has seen: a change of the settings is
+    # seen at once all the same.
+    client = Client()
+    assert client.get("/", headers={"host": "acme.example.com"}).status_code == 404  # acme has no home page
+    settings.TENANCY_STATIC_SITES = {"acme": "tests.web.static_urls"}
+    response = client.get("/", headers={"host": "acme.example.com"})
+    assert response.content == b"static site acme at /, tenant None"
+    settings.TENANCY_STATIC_SITES = {}
+    settings.TENANCY_BASE_DOMAIN = "acme.example.com"
+    assert client.get("/", headers={"host": "acme.example.com"}).content == b"public site, tenant None"
+
+
 def test_deleting_or_renaming_a_tenant_is_seen_at_once(shops):
     acme, globex = shops
     client = Client()

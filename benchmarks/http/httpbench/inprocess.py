@@ -149,7 +149,7 @@ def count_statements(hosts: list[str]) -> dict:
         listener = invalidation.listen(DEFAULT_DB_ALIAS)
         if listener is not None:  # it forgets every tenant once it listens: wait for that first
             listener.listening.wait(10)
-        for name in ("plain", "tenancy"):
+        for name in ("plain", "plain per tenant", "tenancy"):
             with variant_settings(name) as handler:
                 for host in hosts:  # connects; starts tenancy's listener; fills every cache
                     ok(handler, host)

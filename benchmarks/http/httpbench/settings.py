@@ -5,6 +5,10 @@ to ``INSTALLED_APPS``, so that they differ only in what tenancy adds to a reques
 
 ``"plain"``
     No middleware; the URLconf ``httpbench.plain_urls`` serves the view over ``plaincrm.Contact``.
+``"plain per tenant"``
+    No middleware; ``httpbench.per_tenant_urls`` serves the view over a copy of ``plaincrm.Contact``
+    per tenant, each on a table of its own (``plaincrm_contact_t00042``), made with plain Django:
+    what a class and a table per tenant cost without tenancy.
 ``"tenancy"``
     ``TenantMiddleware`` routing by subdomain of ``bench.test`` (``t00042.bench.test`` is the
     tenant named ``t00042``), the documented way: ``TENANCY_URLCONF`` for tenant requests, the
@@ -32,6 +36,11 @@ VARIANTS = {
     "plain": {
         "MIDDLEWARE": [],
         "ROOT_URLCONF": "httpbench.plain_urls",
+        "TENANCY_URLCONF": None,
+    },
+    "plain per tenant": {
+        "MIDDLEWARE": [],
+        "ROOT_URLCONF": "httpbench.per_tenant_urls",
         "TENANCY_URLCONF": None,
     },
     "tenancy": {
