@@ -34,6 +34,8 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from tenancy.contrib.auth.access import user_tenant
+
 from .widgets import TENANT_WIDGETS
 
 
@@ -56,16 +58,27 @@ class TenantPermissionsMixin:
             f"{opts.app_label}.{get_permission_codename(action, opts)}"
         )
 
+    # An inline of an M2M's own table (opts.auto_created) keeps Django's rule: the permissions of
+    # the model it links to.
+
     def has_view_permission(self, request, obj=None):
+        if self.opts.auto_created:
+            return super().has_view_permission(request, obj)
         return self._has_tenant_perm(request, "view") or self._has_tenant_perm(request, "change")
 
     def has_add_permission(self, request, *args):
+        if self.opts.auto_created:
+            return super().has_add_permission(request, *args)
         return self._has_tenant_perm(request, "add")
 
     def has_change_permission(self, request, obj=None):
+        if self.opts.auto_created:
+            return super().has_change_permission(request, obj)
         return self._has_tenant_perm(request, "change")
 
     def has_delete_permission(self, request, obj=None):
+        if self.opts.auto_created:
+            return super().has_delete_permission(request, obj)
         return self._has_tenant_perm(request, "delete")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -175,34 +188,33 @@ class TenantModelAdmin(TenantPermissionsMixin, admin.ModelAdmin):
 
     # The registered admin answers the admin's index and menus with the bound admin's permissions.
 
+    def _bound_answer(self, name: str, request, *args) -> bool:
+        bound = self.for_request(request)
+        return bound is not None and getattr(bound, name)(request, *args)
+
     def has_module_permission(self, request):
         if self.dispatching:
-            bound = self.for_request(request)
-            return bound is not None and bound.has_module_permission(request)
+            return self._bound_answer("has_module_permission", request)
         return self._may_administer(request) and request.user.has_module_perms(self.model._meta.app_label)
 
     def has_view_permission(self, request, obj=None):
         if self.dispatching:
-            bound = self.for_request(request)
-            return bound is not None and bound.has_view_permission(request, obj)
+            return self._bound_answer("has_view_permission", request, obj)
         return super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):
         if self.dispatching:
-            bound = self.for_request(request)
-            return bound is not None and bound.has_add_permission(request)
+            return self._bound_answer("has_add_permission", request)
         return super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None):
         if self.dispatching:
-            bound = self.for_request(request)
-            return bound is not None and bound.has_change_permission(request, obj)
+            return self._bound_answer("has_change_permission", request, obj)
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         if self.dispatching:
-            bound = self.for_request(request)
-            return bound is not None and bound.has_delete_permission(request, obj)
+            return self._bound_answer("has_delete_permission", request, obj)
         return super().has_delete_permission(request, obj)
 
     # --- The bound admin -----------------------------------------------------------------------
@@ -238,7 +250,7 @@ class TenantModelAdmin(TenantPermissionsMixin, admin.ModelAdmin):
         from .models import TenantLogEntry
 
         user = request.user
-        own_user = getattr(user.__class__, "_tenancy_tenant", None) is not None
+        own_user = user_tenant(user) is not None
         if isinstance(message, list):
             message = json.dumps(message)
         entries = [
@@ -330,23 +342,3 @@ class _BoundInline(TenantPermissionsMixin):
     def __init__(self, parent_model, admin_site):
         super().__init__(parent_model, admin_site)
         self._bind_options()
-
-    def has_add_permission(self, request, obj=None):
-        if self.opts.auto_created:  # an M2M's own table: as Django does, the parent's change permission
-            return super(TenantPermissionsMixin, self).has_add_permission(request, obj)
-        return self._has_tenant_perm(request, "add")
-
-    def has_change_permission(self, request, obj=None):
-        if self.opts.auto_created:
-            return super(TenantPermissionsMixin, self).has_change_permission(request, obj)
-        return self._has_tenant_perm(request, "change")
-
-    def has_delete_permission(self, request, obj=None):
-        if self.opts.auto_created:
-            return super(TenantPermissionsMixin, self).has_delete_permission(request, obj)
-        return self._has_tenant_perm(request, "delete")
-
-    def has_view_permission(self, request, obj=None):
-        if self.opts.auto_created:
-            return super(TenantPermissionsMixin, self).has_view_permission(request, obj)
-        return self._has_tenant_perm(request, "view") or self._has_tenant_perm(request, "change")

@@ -25,7 +25,7 @@ from django.urls import NoReverseMatch, Resolver404, path, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from tenancy.conf import settings
-from tenancy.contrib.auth.access import is_member
+from tenancy.contrib.auth.access import is_member, user_tenant
 from tenancy.utils import get_tenant_model
 
 from .autocomplete import TenantAutocompleteJsonView
@@ -112,7 +112,7 @@ class TenantAdminSite(admin.AdminSite):
         user = request.user
         if not (user.is_active and user.is_staff):
             return False
-        if user.is_superuser and getattr(user.__class__, "_tenancy_tenant", None) is None:
+        if user.is_superuser and user_tenant(user) is None:
             return True
         try:
             return is_member(tenant, user)
@@ -125,7 +125,7 @@ class TenantAdminSite(admin.AdminSite):
             getattr(request, "tenant", None) is None
             and request.user.is_active
             and request.user.is_staff
-            and getattr(request.user.__class__, "_tenancy_tenant", None) is None
+            and user_tenant(request.user) is None
         )
 
     def get_tenant_choices(self, request: HttpRequest):
@@ -211,18 +211,16 @@ class TenantAdminSite(admin.AdminSite):
 
     def each_context(self, request):
         context = super().each_context(request)
-        tenant = self.admin_tenant(request) if self.has_permission(request) else None
+        allowed = context["has_permission"]  # Django's has_permission(request), computed just above
+        tenant = self.admin_tenant(request) if allowed else None
         context["tenancy_admin_tenant"] = tenant
         context["tenancy_admin_tenant_key"] = getattr(tenant, settings.TENANCY_ROUTING_FIELD, "") if tenant else ""
-        context["tenancy_can_choose_tenant"] = self.has_permission(request) and self.can_choose_tenant(request)
+        context["tenancy_can_choose_tenant"] = allowed and self.can_choose_tenant(request)
         if context["tenancy_can_choose_tenant"]:
             choices = list(self.get_tenant_choices(request)[: self.tenant_choices_limit + 1])
             # None: too many to list, the selector takes a key
             context["tenancy_tenant_choices"] = choices if len(choices) <= self.tenant_choices_limit else None
         return context
-
-    def get_log_entries(self, request):
-        return LogEntry.objects.select_related("content_type", "user")
 
     def recent_actions(self, request, limit: int = 10) -> list:
         """The user's latest actions: Django's LogEntry rows (global models) and TenantLogEntry
@@ -230,7 +228,7 @@ class TenantAdminSite(admin.AdminSite):
         from .models import TenantLogEntry
 
         user = request.user
-        owner = getattr(user.__class__, "_tenancy_tenant", None)
+        owner = user_tenant(user)
         if owner is None:
             entries = list(LogEntry.objects.filter(user=user).select_related("content_type")[:limit])
             entries += TenantLogEntry.objects.filter(user=user).select_related("tenant")[:limit]

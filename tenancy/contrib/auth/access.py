@@ -9,12 +9,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 
+def user_tenant(user):
+    """The tenant whose own user ``user`` is (a per-tenant user), or None for a global user."""
+    return getattr(user.__class__, "_tenancy_tenant", None)  # __class__: request.user is a lazy object
+
+
 def is_member(tenant, user) -> bool:
     """Whether ``user`` may use ``tenant``: a user of the tenant's own user model always, a global
     user when the tenant model's ``has_member(user)`` says so."""
     if not user.is_authenticated:
         return False
-    owner = getattr(user.__class__, "_tenancy_tenant", None)  # __class__: request.user is a lazy object
+    owner = user_tenant(user)
     if owner is not None:  # a per-tenant user: of this tenant, or of none we serve here
         return (owner.pk, owner._state.db) == (tenant.pk, tenant._state.db)
     has_member = getattr(tenant, "has_member", None)
