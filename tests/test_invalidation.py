@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -58,6 +59,21 @@ def forgotten(route: Route, timeout: float = 5) -> bool:
     return True
 
 
+def all_notices_heard(name: str) -> None:
+    """Return once the listener has heard every notice committed so far.
+
+    PostgreSQL delivers notices in the order their transactions committed. This makes a tenant
+    (``name``) and sends a second notice naming it, and a tenant's notice forgets only its own
+    entry and unknown keys: once that tenant is forgotten, the listener has heard one of the two,
+    and so every earlier notice.
+    """
+    other = Customer.objects.create(name=name)
+    lookup.get("default", Route(name))
+    with connection.cursor() as cursor:  # the second, in case the first came before the lookup
+        cursor.execute("SELECT pg_notify(%s, %s)", [invalidation.CHANNEL, str(other.pk)])
+    assert forgotten(Route(name)), "the listener did not hear the notices"
+
+
 def test_a_tenant_deleted_and_made_again_by_another_process_is_seen_at_once(listener):
     old = Customer.objects.create(name="acme")
     assert lookup.get("default", ACME).tenant.pk == old.pk
@@ -73,14 +89,31 @@ def test_a_tenant_created_elsewhere_replaces_a_remembered_miss(listener):
     assert lookup.get("default", ACME).tenant.name == "acme"
 
 
-def test_a_rolled_back_change_tells_nobody(listener):
-    Customer.objects.create(name="globex")
+@pytest.fixture
+def heard(monkeypatch) -> list:
+    """What the listener was told to forget (a tenant's key, or None for everything), in order."""
+    told = []
+    forget = lookup.forget
+
+    def forget_and_note(pk=None, using=None):
+        if threading.current_thread().name.startswith("tenancy-listener"):
+            told.append(pk)
+        forget(pk, using)
+
+    monkeypatch.setattr(lookup, "forget", forget_and_note)
+    return told
+
+
+def test_a_rolled_back_change_tells_nobody(listener, heard):
+    globex = Customer.objects.create(name="globex")
+    all_notices_heard("initech")  # the creation's own notice, which would make it forget what follows
     remembered = lookup.get("default", Route("globex"))
     with pytest.raises(RuntimeError), transaction.atomic():
         Customer.objects.get(name="globex").save()  # notifies, in this transaction
         lookup.get("default", Route("globex"))  # looked up again meanwhile, before the rollback
         raise RuntimeError
-    time.sleep(0.3)  # time enough for a notice to arrive, were one sent
+    all_notices_heard("umbrella")  # so a notice sent at the save or at the rollback was heard
+    assert heard.count(str(globex.pk)) == 1  # the creation's; none of the save's
     assert lookup.cached("default", Route("globex")) is not None
     assert lookup.cached("default", Route("globex")).tenant.pk == remembered.tenant.pk
 
