@@ -16,7 +16,7 @@ an async one, a tenant it remembers costs no thread switch and no query.
 from __future__ import annotations
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
-from django.db import router
+from django.db import DEFAULT_DB_ALIAS, router
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, set_script_prefix
 
@@ -81,6 +81,8 @@ class TenantMiddleware:
 
     def using(self) -> str:
         """The database tenants are read from (the tenant model is looked up once per middleware)."""
+        if not router.routers:  # no DATABASE_ROUTERS: the default database, without asking
+            return DEFAULT_DB_ALIAS
         if self.tenant_model is None:
             self.tenant_model = get_tenant_model()
         return router.db_for_read(self.tenant_model)

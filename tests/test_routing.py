@@ -98,6 +98,56 @@ def test_a_hosts_remembered_route_follows_the_settings(settings, shops):
     assert client.get("/", headers={"host": "acme.example.com"}).content == b"public site, tenant None"
 
 
+def test_a_host_outside_allowed_hosts_is_refused_even_after_allowed_ones(settings, shops):
+    # The middleware remembers the Host headers ALLOWED_HOSTS accepted; any other is still checked.
+    client = Client()
+    assert client.get("/hello/", headers={"host": "acme.example.com"}).content == b"hello acme"
+    settings.ALLOWED_HOSTS = ["globex.example.com"]
+    assert client.get("/hello/", headers={"host": "acme.example.com"}).status_code == 400  # forgotten
+    assert client.get("/hello/", headers={"host": "globex.example.com"}).content == b"hello globex"
+    assert client.get("/hello/", headers={"host": "globex.example.com:8000"}).content == b"hello globex"
+    assert client.get("/hello/", headers={"host": "globex.example.com"}).content == b"hello globex"  # remembered
+    assert client.get("/hello/", headers={"host": "acme.example.com"}).status_code == 400
+    assert client.get("/hello/", headers={"host": "globex.example.com/x"}).status_code == 400
+    allowed = settings.ALLOWED_HOSTS = ["acme.example.com", "globex.example.com"]
+    assert client.get("/hello/", headers={"host": "acme.example.com"}).content == b"hello acme"
+    allowed.remove("acme.example.com")  # in place, as a test runner may
+    assert client.get("/hello/", headers={"host": "acme.example.com"}).status_code == 400
+
+
+def test_allowed_hosts_computed_by_an_object_are_read_every_time(settings, shops):
+    class AllowedHosts:  # like a project's object reading its hosts from the database
+        hosts = ["acme.example.com"]
+
+        def __iter__(self):
+            return iter(self.hosts)
+
+    allowed = settings.ALLOWED_HOSTS = AllowedHosts()
+    client = Client()
+    assert client.get("/hello/", headers={"host": "acme.example.com"}).content == b"hello acme"
+    allowed.hosts = ["globex.example.com"]  # no setting changes: only reading the object again sees it
+    assert client.get("/hello/", headers={"host": "acme.example.com"}).status_code == 400
+    assert client.get("/hello/", headers={"host": "globex.example.com"}).content == b"hello globex"
+
+
+def test_x_forwarded_host_is_checked_and_remembered_apart(settings, shops):
+    settings.USE_X_FORWARDED_HOST = True
+    settings.ALLOWED_HOSTS = [".example.com"]
+    client = Client()
+    proxied = {"host": "proxy.internal", "x-forwarded-host": "acme.example.com"}
+    assert client.get("/hello/", headers=proxied).content == b"hello acme"
+    assert client.get("/hello/", headers=proxied).content == b"hello acme"
+    forged = {"host": "proxy.internal", "x-forwarded-host": "acme.evil.org"}
+    assert client.get("/hello/", headers=forged).status_code == 400
+    settings.USE_X_FORWARDED_HOST = False  # now the Host header counts, and ALLOWED_HOSTS refuses it
+    assert client.get("/hello/", headers=proxied).status_code == 400
+
+
+def test_without_database_routers_tenants_are_found_in_the_default_database(settings, shops):
+    settings.DATABASE_ROUTERS = []
+    assert Client().get("/hello/", headers={"host": "acme.example.com"}).content == b"hello acme"
+
+
 def test_deleting_or_renaming_a_tenant_is_seen_at_once(shops):
     acme, globex = shops
     client = Client()

@@ -16,6 +16,10 @@ to ``INSTALLED_APPS``, so that they differ only in what tenancy adds to a reques
 ``"middleware only"``
     ``TenantMiddleware`` as in ``"tenancy"``, in front of plain's view (``TENANCY_URLCONF`` is
     ``httpbench.plain_urls``): what the routing alone costs. ``bench_http.py`` times it in process.
+``"middleware + plain per tenant"``
+    ``TenantMiddleware`` in front of the view of ``"plain per tenant"``: tenancy's routing with
+    plain Django's class per tenant, which ``bench_http_instructions.py --variants`` can count to
+    tell what tenancy's classes cost from what its routing does.
 
 The database is ``benchmarks.settings``' (``DATABASE_URL``, ``BENCH_DB_NAME``), with persistent
 connections (``CONN_MAX_AGE = None``), as a production deployment keeps them.
@@ -53,6 +57,13 @@ VARIANTS = {
         "MIDDLEWARE": ["tenancy.middleware.TenantMiddleware"],
         "ROOT_URLCONF": "httpbench.public_urls",
         "TENANCY_URLCONF": "httpbench.plain_urls",
+    },
+    # Counted only (bench_http_instructions.py --variants): tenancy's routing in front of the view
+    # of "plain per tenant", to tell the routing's cost from that of tenancy's classes.
+    "middleware + plain per tenant": {
+        "MIDDLEWARE": ["tenancy.middleware.TenantMiddleware"],
+        "ROOT_URLCONF": "httpbench.public_urls",
+        "TENANCY_URLCONF": "httpbench.per_tenant_urls",
     },
 }
 
