@@ -3,6 +3,7 @@
 ``Shop`` is the tenant model: a global model, one row per tenant. ``Product`` and ``Order`` are
 tenant-specific: every shop gets its own ``Product`` and ``Order`` classes and tables.
 """
+
 from django.db import models
 
 from tenancy.models import AbstractTenant, TenantModel

@@ -2,6 +2,7 @@
 
 Build it with ``python -m sphinx -W --keep-going -b html docs docs/_build/html``.
 """
+
 import os
 import sys
 from pathlib import Path

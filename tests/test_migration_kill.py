@@ -79,7 +79,7 @@ def snapshot(tenant):
         racks = "evolve_shelves" if "evolve_shelves" in tables else "evolve_rack"
         label = "code" if racks == "evolve_shelves" else "label"
         cursor.execute(
-            f'SELECT md5(string_agg(b.id || b.title || r.{label}, \',\' ORDER BY b.id)), count(*) '
+            f"SELECT md5(string_agg(b.id || b.title || r.{label}, ',' ORDER BY b.id)), count(*) "
             f'FROM "{schema}"."evolve_book" b JOIN "{schema}"."{racks}" r ON r.id = b.rack_id'
         )
         rows = cursor.fetchone()

@@ -5,24 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenancy', '0001_initial'),
+        ("tenancy", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AppliedTenantMigration',
+            name="AppliedTenantMigration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('schema', models.CharField(max_length=63)),
-                ('app', models.CharField(max_length=255)),
-                ('name', models.CharField(max_length=255)),
-                ('applied', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("schema", models.CharField(max_length=63)),
+                ("app", models.CharField(max_length=255)),
+                ("name", models.CharField(max_length=255)),
+                ("applied", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'db_table': 'tenancy_migration',
-                'constraints': [models.UniqueConstraint(fields=('schema', 'app', 'name'), name='tenancy_migration_once')],
+                "db_table": "tenancy_migration",
+                "constraints": [
+                    models.UniqueConstraint(fields=("schema", "app", "name"), name="tenancy_migration_once")
+                ],
             },
         ),
     ]

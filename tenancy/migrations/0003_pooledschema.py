@@ -5,23 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenancy', '0002_applied_tenant_migration'),
+        ("tenancy", "0002_applied_tenant_migration"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PooledSchema',
+            name="PooledSchema",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=63, unique=True)),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=63, unique=True)),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'db_table': 'tenancy_pooled_schema',
-                'indexes': [models.Index(fields=['fingerprint', 'id'], name='tenancy_pool_ready')],
+                "db_table": "tenancy_pooled_schema",
+                "indexes": [models.Index(fields=["fingerprint", "id"], name="tenancy_pool_ready")],
             },
         ),
     ]

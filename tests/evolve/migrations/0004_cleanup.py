@@ -15,7 +15,9 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(model_name="book", name="evolve_book_title_nonempty"),
         migrations.AddConstraint(
             model_name="book",
-            constraint=models.CheckConstraint(condition=models.Q(("title", ""), _negated=True), name="evolve_book_has_title"),
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="evolve_book_has_title"
+            ),
         ),
         migrations.AlterModelManagers(name="book", managers=[("objects", tests.evolve.models.BookManager())]),
         migrations.RunSQL(
