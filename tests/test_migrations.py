@@ -303,6 +303,22 @@ def test_progress_lines_and_bar():
     assert screen.getvalue().startswith("\r[##........] 1/4 tenants") and screen.getvalue().endswith("\n")
 
 
+def test_a_tenant_behind_on_an_app_whose_latest_migration_is_global_is_migrated():
+    # shop's latest migration (0003_plan: a Plan model and Customer.plan) is global and counts as
+    # applied for every tenant; the tenant migration before it (0002) must still be planned.
+    from django.db.migrations.loader import MigrationLoader
+
+    assert ("shop", "0003_plan") in MigrationLoader(connection).graph.leaf_nodes()
+    acme = Customer.objects.create(name="acme")
+    execute("DELETE FROM tenancy_migration WHERE app = 'shop'")
+    assert "shop.0002_tenant_models" in migrate("shop", plan=True)
+    with pytest.raises(SystemExit):
+        migrate("shop", check_unapplied=True)
+    migrate(tenant=["acme"], fake=True)  # every app's latest migrations, the default
+    assert applied(acme, "shop") == [("shop", "0002_tenant_models")]
+    migrate("shop", check_unapplied=True)  # nothing left to apply
+
+
 def test_fake_initial_records_a_tenant_whose_tables_exist():
     acme = Customer.objects.create(name="acme")
     fresh = catalog(acme)

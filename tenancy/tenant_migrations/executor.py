@@ -33,7 +33,7 @@ from .. import naming
 from .. import schema as tenant_schema
 from ..operations import RunPython
 from . import recorder
-from .classify import flat_operations, tenant_migrations
+from .classify import flat_operations, in_graph_order, tenant_migrations
 from .editor import tenant_schema_editor
 from .state import Binding, TenantProjectState, is_tenant_state
 
@@ -83,6 +83,7 @@ class TenantMigrator:
         self.connection = connections[using]
         self.loader = MigrationLoader(self.connection, ignore_no_migrations=True)
         self.tenant_keys = tenant_migrations(self.loader)
+        self.graph_order = in_graph_order(self.loader.graph)
         self._recorded: dict = {}
         # The schema each plan's SQL is worked out on, then replaced by each tenant's in it.
         self.scratch = f"tenancy_scratch_{uuid.uuid4().hex[:16]}"
@@ -95,15 +96,23 @@ class TenantMigrator:
         return [key for key in self.loader.graph.leaf_nodes() if key[0] in apps]
 
     def planner(self, applied: frozenset) -> TenantMigrationPlanner:
+        """A planner that sees a tenant whose tenant migrations ``applied`` are recorded as applied.
+
+        A global migration counts as applied once the tenant migrations it depends on are: Django
+        plans nothing forwards to an applied target, and an app whose latest migration is global
+        (a field added to a global model after its tenant models) must still bring a tenant that
+        lacks the tenant migrations before it up to date.
+        """
         loader = copy.copy(self.loader)
-        nodes = self.loader.graph.nodes
-        loader.applied_migrations = {
-            key: migration
-            for key, migration in nodes.items()
-            if key not in self.tenant_keys
-            or key in applied
-            or (migration.replaces and all(r in applied for r in migration.replaces))
-        }
+        graph = self.loader.graph
+        done: dict[tuple[str, str], bool] = {}
+        for key in self.graph_order:  # each after those it depends on
+            migration = graph.nodes[key]
+            if key in self.tenant_keys:
+                done[key] = key in applied or bool(migration.replaces and all(r in applied for r in migration.replaces))
+            else:
+                done[key] = all(done[parent.key] for parent in graph.node_map[key].parents)
+        loader.applied_migrations = {key: graph.nodes[key] for key, ok in done.items() if ok}
         return TenantMigrationPlanner(loader)
 
     def group(self, tenants) -> dict[frozenset, list]:
@@ -119,9 +128,10 @@ class TenantMigrator:
         (default: the latest migration of every app with tenant migrations)."""
         targets = self.default_targets() if targets is None else targets
         planner = self.planner(applied)
+        whole_plan = planner.migration_plan(targets)
         plan = [
             (migration, backwards)
-            for migration, backwards in planner.migration_plan(targets)
+            for migration, backwards in whole_plan
             if (migration.app_label, migration.name) in self.tenant_keys
         ]
         if not plan:
@@ -134,8 +144,9 @@ class TenantMigrator:
         if not directions.pop():
             state = planner._create_project_state(with_applied_migrations=True)
             steps = []
-            for migration, _ in plan:
-                steps.append(Step(migration, False, state))
+            for migration, _ in whole_plan:  # a global migration between two tenant ones changes the state too
+                if (migration.app_label, migration.name) in self.tenant_keys:
+                    steps.append(Step(migration, False, state))
                 state = migration.mutate_state(state, preserve=True)
             return steps
         # Backwards: the state before each migration, computed as Django computes it.
