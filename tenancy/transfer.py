@@ -23,6 +23,7 @@ from io import StringIO
 from typing import Any, TextIO
 
 from django.core.management import call_command
+from django.core.serializers.base import deserialize_fk_value
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
 
@@ -34,12 +35,42 @@ FORMAT = "tenancy-tenant/1"
 
 
 def tenant_fields(tenant) -> dict[str, Any]:
-    """The tenant's own field values (primary key excluded), as an export records them."""
-    return {
-        field.attname: field.value_from_object(tenant)
-        for field in tenant._meta.concrete_fields
-        if not field.primary_key and not field.remote_field
-    }
+    """The tenant's own field values (primary key excluded), as an export records them: a foreign
+    key to a row with a natural key (``Plan.natural_key()``) by that key, under the field's name
+    (``"plan": ["pro"]``), found again where the export is imported; any other by the row's key."""
+    values = {}
+    for field in tenant._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        value = field.value_from_object(tenant)
+        if field.remote_field is not None and value is not None and _has_natural_key(field):
+            values[field.name] = list(getattr(tenant, field.name).natural_key())
+        else:
+            values[field.attname] = value
+    return values
+
+
+def _has_natural_key(field) -> bool:
+    target = field.remote_field.model
+    return hasattr(target, "natural_key") and hasattr(target._default_manager, "get_by_natural_key")
+
+
+def _resolve_natural_keys(model, values: dict, using: str) -> dict:
+    """``values`` of an export's tenant with each foreign key given by natural key replaced by the
+    key of that row in database ``using``; ValueError when the row is not there."""
+    values = dict(values)
+    for field in model._meta.concrete_fields:
+        if field.remote_field is None or not isinstance(values.get(field.name), list):
+            continue
+        key = values.pop(field.name)
+        try:  # as loaddata reads a natural foreign key
+            values[field.attname] = deserialize_fk_value(field, key, using, handle_forward_references=False)
+        except field.remote_field.model.DoesNotExist:
+            raise ValueError(
+                f"The tenant's {field.verbose_name} {key!r} is not in database {using!r}: create it, "
+                f"or give --{field.name.replace('_', '-')}."
+            ) from None
+    return values
 
 
 def export_tenant(tenant, out: TextIO) -> int:
@@ -59,8 +90,12 @@ def import_tenant(source: TextIO, using: str | None = None, **fields: Any):
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ValueError(f"Not a tenancy tenant export (format {FORMAT!r}).")
     model = get_tenant_model()
-    tenant = model(**{**payload["tenant"], **fields})
     using = using or router.db_for_write(model)
+    given = {model._meta.get_field(name).name for name in fields}  # plan_id given: the file's plan is not needed
+    exported = {
+        name: value for name, value in payload["tenant"].items() if model._meta.get_field(name).name not in given
+    }
+    tenant = model(**_resolve_natural_keys(model, exported, using), **fields)
     connection = connections[using]
     if connection.features.can_rollback_ddl:
         try:

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.shop.models import Comment, Customer, Order, Product
+from tenancy.management.commands.createtenant import Command as CreateTenant
+from tests.shop.models import Comment, Customer, Order, Plan, Product
 from tests.utils import tables, tenant_rows
 
 
@@ -55,6 +56,31 @@ def test_createtenant_refuses_bad_input_and_makes_nothing(db, acme, args, messag
     assert list(Customer.objects.values_list("name", flat=True)) == ["acme"]
 
 
+def test_createtenant_takes_a_foreign_key_as_the_rows_key(db):
+    pro = Plan.objects.create(name="Pro")
+    run("createtenant", "--name", "acme", "--plan", str(pro.pk), "--noinput")
+    assert Customer.objects.get(name="acme").plan == pro
+    with pytest.raises(CommandError, match=f"--plan: plan instance with id {pro.pk + 1} is not a valid choice"):
+        run("createtenant", "--name", "globex", "--plan", str(pro.pk + 1), "--noinput")
+    with pytest.raises(CommandError, match="--plan: .*must be an integer"):
+        run("createtenant", "--name", "globex", "--plan", "pro", "--noinput")
+    assert list(Customer.objects.values_list("name", flat=True)) == ["acme"]
+    help = " ".join(CreateTenant().create_parser("manage.py", "createtenant").format_help().split())
+    assert "--plan PLAN The tenant's plan (the primary key of a plan)." in help
+
+
+def test_createtenant_asks_for_a_required_foreign_key(db, answers, monkeypatch):
+    monkeypatch.setattr(Customer._meta.get_field("plan"), "null", False)
+    monkeypatch.setattr(Customer._meta.get_field("plan"), "blank", False)
+    pro = Plan.objects.create(name="Pro")
+    prompts = []
+    monkeypatch.setattr("builtins.input", lambda prompt="": prompts.append(prompt) or answers.pop(0))
+    answers += ["globex", "999999", str(pro.pk)]
+    run("createtenant")
+    assert prompts == ["Name: ", "Plan (the primary key of a plan): ", "Plan (the primary key of a plan): "]
+    assert Customer.objects.get(name="globex").plan == pro
+
+
 # deletetenant ------------------------------------------------------------------------------------
 
 
@@ -81,19 +107,22 @@ def test_deletetenant_noinput_and_unknown_keys(db, acme, globex):
 # listtenants -------------------------------------------------------------------------------------
 
 
-def test_listtenants_formats(db, acme, globex):
-    table = run("listtenants")
-    assert table.splitlines()[0].split() == ["pk", "schema", "name"]
+def test_listtenants_formats(db, acme, globex, django_assert_num_queries):
+    pro = Plan.objects.create(name="Pro")
+    Customer.objects.filter(pk=acme.pk).update(plan=pro)
+    with django_assert_num_queries(1):  # a foreign key shows its row's key, without a query per tenant
+        table = run("listtenants")
+    assert table.splitlines()[0].split() == ["pk", "schema", "name", "plan"]
     assert "(2 tenants)" in table and acme.db_schema in table
     rows = json.loads(run("listtenants", "--format", "json"))
-    assert [(r["pk"], r["schema"], r["name"]) for r in rows] == [
-        (acme.pk, acme.db_schema, "acme"),
-        (globex.pk, globex.db_schema, "globex"),
+    assert [(r["pk"], r["schema"], r["name"], r["plan"]) for r in rows] == [
+        (acme.pk, acme.db_schema, "acme", pro.pk),
+        (globex.pk, globex.db_schema, "globex", None),
     ]
     assert run("listtenants", "--format", "csv").splitlines() == [
-        "pk,schema,name",
-        f"{acme.pk},{acme.db_schema},acme",
-        f"{globex.pk},{globex.db_schema},globex",
+        "pk,schema,name,plan",
+        f"{acme.pk},{acme.db_schema},acme,{pro.pk}",
+        f"{globex.pk},{globex.db_schema},globex,",
     ]
 
 

@@ -11,7 +11,7 @@ from tenancy.lookup import lookup
 from tenancy.models import AppliedTenantMigration
 from tenancy.rename import rename_tenant
 from tenancy.routing import Route
-from tests.shop.models import Comment, Customer, Product
+from tests.shop.models import Comment, Customer, Plan, Product
 from tests.utils import tables, tenant_rows
 
 
@@ -55,7 +55,8 @@ def test_a_refused_rename_changes_nothing(acme_data, globex, name, message):
 
 
 def test_the_command(acme_data):
-    call_command("renametenant", "acme", "--name", "acmecorp", stdout=None)
-    assert Customer.objects.filter(name="acmecorp").exists()
+    pro = Plan.objects.create(name="Pro")
+    call_command("renametenant", "acme", "--name", "acmecorp", "--plan", str(pro.pk), stdout=None)
+    assert Customer.objects.get(name="acmecorp").plan == pro
     with pytest.raises(CommandError, match="natural key"):
         call_command("renametenant", "acmecorp")

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from tenancy.transfer import clone_tenant, export_tenant, import_tenant
-from tests.shop.models import Customer, Order, Product
+from tests.shop.models import Customer, Order, Plan, Product
 from tests.utils import tables, tenant_rows
 
 
@@ -25,7 +25,7 @@ def exported(tenant) -> StringIO:
 def test_export_then_import_as_a_new_tenant(acme_data):
     before = tenant_rows(acme_data)
     payload = json.load(exported(acme_data))
-    assert payload["tenant"] == {"name": "acme"}
+    assert payload["tenant"] == {"name": "acme", "plan_id": None}  # no plan: nothing to name it by
     assert {r["model"] for r in payload["records"]} == {
         "shop.product",
         "shop.tag",
@@ -118,15 +118,35 @@ def test_the_commands(acme_data, tmp_path):
     path = tmp_path / "acme.json"
     call_command("exporttenant", "acme", "-o", str(path), stderr=StringIO())
     out = StringIO()
-    call_command("importtenant", str(path), "--name", "imported", stdout=out)
+    pro = Plan.objects.create(name="Pro")
+    call_command("importtenant", str(path), "--name", "imported", "--plan", str(pro.pk), stdout=out)
     assert "Imported tenant imported" in out.getvalue()
-    call_command("clonetenant", "acme", "--name", "cloned", stdout=out)
+    call_command("clonetenant", "acme", "--name", "cloned", "--plan", str(pro.pk), stdout=out)
     expected = tenant_rows(acme_data)
     for name in ("imported", "cloned"):
         assert tenant_rows(Customer.objects.get(name=name)) == expected
+        assert Customer.objects.get(name=name).plan == pro  # a foreign key given as an option
     with pytest.raises(CommandError, match="already exists"):
         call_command("importtenant", str(path))  # acme exists
     with pytest.raises(CommandError, match="natural key"):
         call_command("clonetenant", "acme")
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("importtenant", str(tmp_path / "missing.json"))
+
+
+def test_a_tenant_foreign_key_travels_by_natural_key(acme_data, tmp_path):
+    pro, basic = Plan.objects.create(name="Pro"), Plan.objects.create(name="Basic")
+    Customer.objects.filter(pk=acme_data.pk).update(plan=pro)
+    path = tmp_path / "acme.json"
+    call_command("exporttenant", "acme", "-o", str(path), stderr=StringIO())
+    payload = json.loads(path.read_text())
+    assert payload["tenant"]["plan"] == ["Pro"] and "plan_id" not in payload["tenant"]
+    call_command("importtenant", str(path), "--name", "imported", stdout=StringIO())
+    assert Customer.objects.get(name="imported").plan == pro
+    call_command("importtenant", str(path), "--name", "basic", "--plan", str(basic.pk), stdout=StringIO())
+    assert Customer.objects.get(name="basic").plan == basic  # the option wins over the file
+    payload["tenant"]["plan"] = ["Gold"]
+    path.write_text(json.dumps(payload))
+    with pytest.raises(CommandError, match="plan \\['Gold'\\] is not in database 'default'"):
+        call_command("importtenant", str(path), "--name", "gold", stdout=StringIO())
+    assert not Customer.objects.filter(name="gold").exists()

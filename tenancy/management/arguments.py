@@ -25,9 +25,19 @@ def add_noinput(parser, help: str) -> None:
 
 
 def tenant_fields():
-    """The fields of the tenant model a user gives values for: editable, concrete, not the primary key."""
+    """The fields of the tenant model a user gives values for: editable, concrete, not the primary
+    key. A foreign key's value is the primary key (or ``to_field``) of the row it points to."""
     model = get_tenant_model()
-    return [f for f in model._meta.concrete_fields if f.editable and not f.primary_key and not f.remote_field]
+    return [f for f in model._meta.concrete_fields if f.editable and not f.primary_key]
+
+
+def describe(field) -> str:
+    """How a field's value is given: its verbose name, and for a foreign key what to type."""
+    if field.remote_field is None:
+        return field.verbose_name
+    target = field.remote_field.model._meta
+    key = "primary key" if field.target_field.primary_key else field.target_field.verbose_name
+    return f"{field.verbose_name} (the {key} of a {target.verbose_name})"
 
 
 def required(field) -> bool:
@@ -41,19 +51,20 @@ def add_tenant_fields(parser, what: str = "The tenant's") -> None:
             f"--{field.name.replace('_', '-')}",
             dest=field.name,
             metavar=field.name.upper(),
-            help=f"{what} {field.verbose_name}" + (" (required)." if required(field) else "."),
+            help=f"{what} {describe(field)}" + (" (required)." if required(field) else "."),
         )
 
 
 def tenant_field_values(options) -> dict:
-    """The tenant fields given as options, each cleaned by its field; CommandError names a bad one."""
+    """The tenant fields given as options, each cleaned by its field, by attribute name (``plan_id``
+    for a foreign key); CommandError names a bad one."""
     values = {}
     for field in tenant_fields():
         raw = options.get(field.name)
         if raw is None:
             continue
         try:
-            values[field.name] = field.clean(raw, None)
+            values[field.attname] = field.clean(raw, None)  # a foreign key's: of a row that exists
         except exceptions.ValidationError as error:
             raise CommandError(f"--{field.name.replace('_', '-')}: {'; '.join(error.messages)}") from None
     return values

@@ -7,8 +7,28 @@ from django.db import models
 from tenancy.models import AbstractTenant, TenantModel
 
 
+class PlanManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Plan(models.Model):
+    """A global model the tenant model points to (createtenant --plan), with a natural key."""
+
+    name = models.CharField(max_length=40, unique=True)
+
+    objects = PlanManager()
+
+    def natural_key(self):
+        return (self.name,)
+
+    def __str__(self):
+        return self.name
+
+
 class Customer(AbstractTenant):
     name = models.SlugField(max_length=80, unique=True)
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="customers")
 
     def natural_key(self):
         return (self.name,)

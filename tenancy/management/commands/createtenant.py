@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.core import exceptions
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import capfirst
 
 from tenancy.management.arguments import (
     add_database,
     add_noinput,
     add_tenant_fields,
+    describe,
     messages,
     required,
     tenant_field_values,
@@ -32,8 +34,8 @@ class Command(BaseCommand):
         model, using = get_tenant_model(), options["database"]
         values = tenant_field_values(options)
         for field in tenant_fields():
-            if field.name not in values and options["interactive"] and required(field):
-                values[field.name] = self.ask(field)
+            if field.attname not in values and options["interactive"] and required(field):
+                values[field.attname] = self.ask(field)
         tenant = model(**values)
         try:
             tenant.full_clean(validate_unique=False)  # save() checks uniqueness, schema included
@@ -44,7 +46,7 @@ class Command(BaseCommand):
 
     def ask(self, field):
         while True:
-            raw = input(f"{field.verbose_name.capitalize()}: ").strip()
+            raw = input(f"{capfirst(describe(field))}: ").strip()
             if not raw:
                 self.stderr.write(f"Error: {field.verbose_name} cannot be blank.")
                 continue

@@ -23,9 +23,10 @@ class Command(BaseCommand):
         add_database(parser, "whose tenants to list")
 
     def handle(self, *args, **options):
-        names = [field.name for field in tenant_fields()]
+        fields = tenant_fields()  # a foreign key shows the key of its row, read without a query
+        names = [field.name for field in fields]
         rows = [
-            {"pk": tenant.pk, "schema": tenant.db_schema, **{name: getattr(tenant, name) for name in names}}
+            {"pk": tenant.pk, "schema": tenant.db_schema, **{f.name: getattr(tenant, f.attname) for f in fields}}
             for tenant in find_tenants(options["database"])
         ]
         columns = ["pk", "schema", *names]
