@@ -41,7 +41,7 @@ def rename_tenant(tenant, **fields: Any):
     renamed = copy.copy(tenant)
     for name, value in fields.items():
         setattr(renamed, name, value)
-    renamed.validate_unique()
+    renamed.validate_unique(rename=True)
     new_schema = renamed.db_schema
     if new_schema == old_schema:
         renamed.save(using=using, update_fields=list(fields))

@@ -181,12 +181,20 @@ class AbstractTenant(models.Model):
                 params={"schema": schema},
             )
 
-    def validate_unique(self, exclude=None) -> None:
-        """Django's checks of unique fields; for a new tenant, also that its schema name is valid
-        and free (:meth:`validate_schema`), so that a ModelForm (the admin's too) reports it."""
+    def validate_unique(self, exclude=None, *, rename: bool = False) -> None:
+        """Django's checks of unique fields, and of the schema name, so that a ModelForm reports them.
+
+        A new tenant's schema name must be valid and free (:meth:`validate_schema`). An existing
+        tenant's must not change, as :meth:`save` never moves a schema; with ``rename=True`` (a
+        form that renames with :func:`~tenancy.rename.rename_tenant`, as the admin's
+        :class:`~tenancy.contrib.admin.TenantAdmin` does) it may, to a valid and free one.
+        """
         super().validate_unique(exclude)
-        if self._state.adding:
+        stored = None if self._state.adding else self._stored_schema()
+        if self._state.adding or (rename and stored not in (None, self.db_schema)):
             self.validate_schema(self._state.db)
+        elif not rename:
+            self._check_schema_unchanged()
 
     def _stored_schema(self) -> str | None:
         """The schema of this tenant as saved, known from when it was created or loaded."""
@@ -220,8 +228,8 @@ class AbstractTenant(models.Model):
         old = self._stored_schema()
         if old and old != self.db_schema:
             raise ValidationError(
-                "Saving %(tenant)r would move it from schema %(old)r to %(new)r; tenancy does not rename "
-                "schemas on save. Keep the natural key unchanged.",
+                "Saving %(tenant)r would move it from schema %(old)r to %(new)r, which saving never does: "
+                "keep the natural key unchanged, or rename the tenant (rename_tenant(), renametenant).",
                 code="schema_changed",
                 params={"tenant": self, "old": old, "new": self.db_schema},
             )

@@ -5,6 +5,8 @@ from django.db import connection, connections
 from tenancy.registry import cache
 from tests.shop.models import Comment, Customer, Invoice, Order, Product, Tag
 
+pytest_plugins = ["tests.admin_fixtures"]  # the admin's tests' fixtures
+
 
 def pytest_collection_modifyitems(items):
     if connection.vendor == "mysql":

@@ -17,9 +17,9 @@ import pytest
 from django.contrib.auth.models import Permission, User
 
 from tenancy.contrib.admin.models import TenantLogEntry
+from tests.admin_fixtures import ADMIN_SETTINGS
 from tests.members.models import Member, Membership
 from tests.shop.models import Customer, Product
-from tests.test_admin import ADMIN_SETTINGS
 from tests.utils import routing
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

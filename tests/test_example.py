@@ -527,6 +527,11 @@ def test_the_public_site_s_admin_is_for_the_service_s_staff(served):
     reply = staff.submit("/admin/tracker/organization/add/", {"slug": "hooli", "name": "Hooli"})
     assert (reply.status, reply.location) == (302, "/admin/tracker/organization/")
     assert "tracker_ticket" in served.tenant_tables("hooli")  # an organization made in the admin has its tables
+    # A new slug in the admin renames the organization: its tables move to the new name.
+    pk = re.search(r'href="/admin/tracker/organization/(\d+)/change/[^"]*">Hooli<', staff.get(reply.location).text)[1]
+    reply = staff.submit(f"/admin/tracker/organization/{pk}/change/", {"slug": "nucleus", "name": "Hooli"})
+    assert (reply.status, reply.location) == (302, "/admin/tracker/organization/")
+    assert "tracker_ticket" in served.tenant_tables("nucleus") and served.tenant_tables("hooli") == []
     refused = staff.submit("/admin/tracker/organization/add/", {"slug": "globex", "name": "Globex again"})
     assert_form_error(refused, "This address is taken.")
     # (the page's other hidden "next", the tenant selector's, is not the logout form's)

@@ -1,6 +1,7 @@
 """rename_tenant: a new natural key and schema name, every row kept, nothing left under the old name."""
 
 import pytest
+from django import forms
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -60,3 +61,22 @@ def test_the_command(acme_data):
     assert Customer.objects.get(name="acmecorp").plan == pro
     with pytest.raises(CommandError, match="natural key"):
         call_command("renametenant", "acmecorp")
+
+
+def test_a_model_form_reports_a_new_natural_key_instead_of_failing_on_save(acme):
+    # Saving never moves a schema: a plain ModelForm says so, as an error on the form.
+    form = forms.modelform_factory(Customer, fields=["name"])({"name": "acmecorp"}, instance=acme)
+    assert not form.is_valid()
+    [error] = form.non_field_errors().as_data()
+    assert error.code == "schema_changed" and error.params["new"] == "tenant_acmecorp"
+    assert Customer.objects.get(pk=acme.pk).name == "acme"
+
+
+def test_validate_unique_checks_the_new_schema_of_a_rename(acme, globex):
+    acme.name = "acmecorp"
+    with pytest.raises(ValidationError, match="would move it"):
+        acme.validate_unique()
+    acme.validate_unique(rename=True)  # a free, valid schema name
+    acme.name = "GLOBEX"  # another name (on a case-sensitive collation), but globex's schema
+    with pytest.raises(ValidationError, match="already in use|already exists"):
+        acme.validate_unique(rename=True)

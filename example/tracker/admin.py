@@ -5,30 +5,19 @@ whole service (``auth.User``, see seed_demo's ``admin`` user). It shows the glob
 organizations here, and Django's users and groups.
 """
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
-from tenancy.contrib.admin import TenantModelAdmin
+from tenancy.contrib.admin import TenantAdmin, TenantModelAdmin
 from tenancy.links import tenant_url
 
 from .models import Comment, Label, Member, Organization, Project, Ticket
 
 
-class OrganizationForm(forms.ModelForm):
-    def _post_clean(self):
-        super()._post_clean()  # the model's validation: the slug's format, and that it is free
-        if self.instance._state.adding and not self.errors:
-            try:
-                self.instance.validate_schema()  # the schema name tenancy would create is valid and unused
-            except ValidationError as error:
-                self.add_error("slug", error)
-
-
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    form = OrganizationForm
+class OrganizationAdmin(TenantAdmin):
+    # TenantAdmin: adding an organization creates its schema, a new slug renames it (schema and
+    # rows move), and deleting it drops them, on every backend.
     search_fields = ["name", "slug"]
     readonly_fields = ["created"]
 
@@ -39,14 +28,6 @@ class OrganizationAdmin(admin.ModelAdmin):
             return format_html('<a href="{}">{}</a>', url, url)
 
         return ["name", "slug", "schema", address, "created"]
-
-    @admin.display(description="schema or table prefix")
-    def schema(self, organization):
-        return organization.db_schema
-
-    def get_readonly_fields(self, request, obj=None):
-        # The slug names the organization's schema, which a save never moves.
-        return [*self.readonly_fields, "slug"] if obj is not None else self.readonly_fields
 
 
 # --- Tenant models ------------------------------------------------------------------------------

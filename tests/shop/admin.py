@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from tenancy.contrib.admin import TenantModelAdmin
+from tenancy.contrib.admin import TenantAdmin, TenantModelAdmin
 
 from .models import Customer, Order, Product, Stock, Tag, Warehouse
 
@@ -35,4 +35,4 @@ class OrderAdmin(TenantModelAdmin):
 
 admin.site.register(Tag, search_fields=["label"])
 admin.site.register(Warehouse, TenantModelAdmin)
-admin.site.register(Customer)
+admin.site.register(Customer, TenantAdmin)  # the tenant model

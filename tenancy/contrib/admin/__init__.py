@@ -19,18 +19,21 @@ Settings::
         list_filter = ["product"]
         search_fields = ["product__name"]
 
-See :mod:`tenancy.contrib.admin.sites` for which tenant a request administers.
+The tenant model itself is registered with :class:`~tenancy.contrib.admin.tenants.TenantAdmin`,
+which creates, renames and deletes tenants with their schemas. See
+:mod:`tenancy.contrib.admin.sites` for which tenant a request administers.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__all__ = ["TenantAdminSite", "TenantModelAdmin"]
+__all__ = ["TenantAdmin", "TenantAdminSite", "TenantModelAdmin"]
 
 if TYPE_CHECKING:
     from .options import TenantModelAdmin
     from .sites import TenantAdminSite
+    from .tenants import TenantAdmin
 
 
 def __getattr__(name: str):
@@ -39,6 +42,10 @@ def __getattr__(name: str):
         from .options import TenantModelAdmin
 
         return TenantModelAdmin
+    if name == "TenantAdmin":
+        from .tenants import TenantAdmin
+
+        return TenantAdmin
     if name == "TenantAdminSite":
         from .sites import TenantAdminSite
 
