@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
 from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import OuterRef, Subquery
 
 from .conf import settings
@@ -89,6 +90,14 @@ class TenantLookup:
 
 
 lookup = TenantLookup()
+
+
+def tenants_database() -> str:
+    """The database requests' tenants are looked up in: the routers' choice for reading the tenant
+    model, or the default database, without asking, when there are no DATABASE_ROUTERS."""
+    if not router.routers:
+        return DEFAULT_DB_ALIAS
+    return router.db_for_read(get_tenant_model())
 
 
 def _by_key(using: str, key: str) -> Found:

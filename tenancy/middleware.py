@@ -16,15 +16,13 @@ an async one, a tenant it remembers costs no thread switch and no query.
 from __future__ import annotations
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
-from django.db import DEFAULT_DB_ALIAS, router
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, set_script_prefix
 
 from .conf import settings
 from .context import using_tenant
-from .lookup import Found, lookup
+from .lookup import Found, lookup, tenants_database
 from .routing import Route, route
-from .utils import get_tenant_model
 
 
 class TenantMiddleware:
@@ -43,7 +41,7 @@ class TenantMiddleware:
         request.tenant, request.static_site, found = None, None, route(request)
         if found is None:
             return self.get_response(request)
-        answer = None if found.static_urlconf else lookup.get(self.using(), found)
+        answer = None if found.static_urlconf else lookup.get(tenants_database(), found)
         prefix = get_script_prefix() if found.script_part else None  # only path routing changes it
         redirect = self.enter(request, found, answer)
         if redirect is not None:
@@ -63,7 +61,7 @@ class TenantMiddleware:
             return await self.get_response(request)
         answer = None
         if not found.static_urlconf:
-            answer = await lookup.aget(self.using(), found)
+            answer = await lookup.aget(tenants_database(), found)
         prefix = get_script_prefix() if found.script_part else None
         redirect = self.enter(request, found, answer)
         if redirect is not None:
@@ -76,16 +74,6 @@ class TenantMiddleware:
         finally:
             if prefix is not None:
                 set_script_prefix(prefix)
-
-    tenant_model = None
-
-    def using(self) -> str:
-        """The database tenants are read from (the tenant model is looked up once per middleware)."""
-        if not router.routers:  # no DATABASE_ROUTERS: the default database, without asking
-            return DEFAULT_DB_ALIAS
-        if self.tenant_model is None:
-            self.tenant_model = get_tenant_model()
-        return router.db_for_read(self.tenant_model)
 
     @staticmethod
     def enter(request, found: Route, answer: Found | None) -> HttpResponse | None:

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import AsyncClient, Client
 from django.test.utils import CaptureQueriesContext
 
+from tenancy.lookup import lookup
 from tests.shop.models import Customer, Product
 from tests.utils import routing
 
@@ -146,6 +147,20 @@ def test_x_forwarded_host_is_checked_and_remembered_apart(settings, shops):
 def test_without_database_routers_tenants_are_found_in_the_default_database(settings, shops):
     settings.DATABASE_ROUTERS = []
     assert Client().get("/hello/", headers={"host": "acme.example.com"}).content == b"hello acme"
+
+
+class TenantsInOtherDatabase:
+    def db_for_read(self, model, **hints):
+        return "other" if model is Customer else None
+
+
+@pytest.mark.django_db(databases=["default", "other"])
+def test_tenants_are_found_in_the_database_the_routers_choose(settings):
+    Customer.objects.using("other").create(name="initech")  # in "other" only
+    assert Client().get("/hello/", headers={"host": "initech.example.com"}).status_code == 404
+    settings.DATABASE_ROUTERS = [f"{__name__}.TenantsInOtherDatabase", "tenancy.routers.TenantRouter"]
+    lookup.clear()
+    assert Client().get("/hello/", headers={"host": "initech.example.com"}).content == b"hello initech"
 
 
 def test_deleting_or_renaming_a_tenant_is_seen_at_once(shops):

@@ -31,14 +31,12 @@ from contextlib import nullcontext
 from importlib import import_module
 
 from channels.routing import URLRouter
-from django.db import router
 from django.utils.datastructures import CaseInsensitiveMapping
 
 from tenancy.conf import settings
 from tenancy.context import using_tenant
-from tenancy.lookup import lookup
+from tenancy.lookup import lookup, tenants_database
 from tenancy.routing import route
-from tenancy.utils import get_tenant_model
 
 
 class ScopeRequest:
@@ -70,7 +68,7 @@ class TenantWebsocketRouter:
         found = route(ScopeRequest(scope))
         tenant = None
         if found is not None and not found.static_urlconf:
-            tenant = (await lookup.aget(router.db_for_read(get_tenant_model()), found)).tenant
+            tenant = (await lookup.aget(tenants_database(), found)).tenant
             if tenant is None:
                 return await _refuse(receive, send)
         app = self.tenant_app if tenant is not None else self.public_app
