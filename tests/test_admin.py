@@ -19,6 +19,7 @@ from django.test import Client
 from tenancy.contrib.admin.models import TenantLogEntry
 from tenancy.contrib.admin.sites import SESSION_KEY, TenantAdminSite
 from tests.members.models import Member, Membership
+from tests.shop.admin import OrderAdmin, StockInline
 from tests.shop.models import Customer, Order, Product, Stock, Tag, Warehouse
 
 pytestmark = pytest.mark.usefixtures("admin_settings")  # tests/admin_fixtures.py
@@ -361,6 +362,85 @@ def test_adding_a_tenant_whose_schema_name_is_taken_is_a_form_error(shops, root)
     assert Customer.objects.count() == 3
     assert root.post("/admin/shop/customer/add/", {"name": "initech"}).status_code == 302
     assert Product.for_tenant(Customer.objects.get(name="initech")).objects.count() == 0  # its tables exist
+
+
+# Links to related objects: read-only relations, the delete confirmation ---------------------------
+
+
+def test_read_only_relations_link_to_the_tenants_objects(shops, root, superuser, monkeypatch):
+    acme, _ = shops
+    monkeypatch.setattr(OrderAdmin, "readonly_fields", ["product", "buyer"])
+    monkeypatch.setattr(StockInline, "readonly_fields", ["warehouse"])
+    anvil = Product.for_tenant(acme).objects.get(name="anvil")
+    order = Order.for_tenant(acme).objects.create(product=anvil, buyer=superuser)
+    north = Warehouse.for_tenant(acme).objects.create(name="north")
+    Stock.for_tenant(acme).objects.create(warehouse=north, product=anvil)
+    choose(root, acme)
+    html = root.get(f"/admin/shop/order/{order.pk}/change/").content.decode()
+    assert f'<a href="/admin/shop/product/{anvil.pk}/change/">anvil</a>' in html
+    assert f'<a href="/admin/auth/user/{superuser.pk}/change/">root</a>' in html  # a global model: Django's link
+    html = root.get(f"/admin/shop/product/{anvil.pk}/change/").content.decode()  # in an inline
+    assert f'<a href="/admin/shop/warehouse/{north.pk}/change/">Warehouse object ({north.pk})</a>' in html
+
+
+def test_read_only_relations_link_where_the_user_may_view(shops, superuser):
+    acme, _ = shops
+    anvil = Product.for_tenant(acme).objects.get(name="anvil")
+    order = Order.for_tenant(acme).objects.create(product=anvil, buyer=superuser)
+    staff = User.objects.create_user("sam", password="sam-secret", is_staff=True)
+    Membership.objects.create(tenant=acme, user=staff)
+    grant(staff, acme, "view_order")  # view only: every field of the order is read-only
+    client = Client(HTTP_HOST="example.com")
+    client.force_login(staff)
+    choose(client, acme)
+    url, link = f"/admin/shop/order/{order.pk}/change/", f'<a href="/admin/shop/product/{anvil.pk}/change/">anvil</a>'
+    html = client.get(url).content.decode()
+    assert '<div class="readonly">anvil</div>' in html and link not in html
+    grant(staff, acme, "view_product")
+    assert link in client.get(url).content.decode()
+
+
+def test_the_delete_confirmation_links_the_tenants_related_objects(shops, root, superuser):
+    acme, _ = shops
+    anvil = Product.for_tenant(acme).objects.get(name="anvil")
+    order = Order.for_tenant(acme).objects.create(product=anvil, buyer=superuser)
+    stock = Stock.for_tenant(acme).objects.create(
+        warehouse=Warehouse.for_tenant(acme).objects.create(name="north"), product=anvil
+    )
+    choose(root, acme)
+    delete_view = root.get(f"/admin/shop/product/{anvil.pk}/delete/")
+    delete_selected = root.post("/admin/shop/product/", {"action": "delete_selected", "_selected_action": [anvil.pk]})
+    # The action's page names the model by the declared label too (breadcrumbs, templates).
+    assert delete_selected.status_code == 200 and '<a href="/admin/shop/">Shop</a>' in delete_selected.content.decode()
+    assert delete_selected.template_name[0] == "admin/shop/product/delete_selected_confirmation.html"
+    for page in (delete_view, delete_selected):
+        html = page.content.decode()
+        assert f'Produit: <a href="/admin/shop/product/{anvil.pk}/change/">anvil</a>' in html
+        assert f'Order: <a href="/admin/shop/order/{order.pk}/change/">Order object ({order.pk})</a>' in html
+        assert f"Stock: Stock object ({stock.pk})" in html  # not registered (an inline): no link, as in Django
+        assert page.context["perms_lacking"] == set()
+    assert Product.for_tenant(acme).objects.filter(pk=anvil.pk).exists()
+
+
+def test_the_delete_confirmation_links_what_the_user_may_view(shops, superuser):
+    acme, _ = shops
+    anvil = Product.for_tenant(acme).objects.get(name="anvil")
+    order = Order.for_tenant(acme).objects.create(product=anvil, buyer=superuser)
+    staff = User.objects.create_user("sam", password="sam-secret", is_staff=True)
+    Membership.objects.create(tenant=acme, user=staff)
+    grant(staff, acme, "view_product", "delete_product")
+    client = Client(HTTP_HOST="example.com")
+    client.force_login(staff)
+    choose(client, acme)
+    url = f"/admin/shop/product/{anvil.pk}/delete/"
+    assert client.get(url).context["perms_lacking"] == {"order"}  # Django's rule: its orders would go too
+    grant(staff, acme, "delete_order")  # but not view_order: listed without a link
+    page = client.get(url)
+    assert page.context["perms_lacking"] == set()
+    assert f"<li>Order: Order object ({order.pk})</li>" in page.content.decode()
+    grant(staff, acme, "view_order")
+    link = f'Order: <a href="/admin/shop/order/{order.pk}/change/">Order object ({order.pk})</a>'
+    assert link in client.get(url).content.decode()
 
 
 # Registration, checks, memory --------------------------------------------------------------------

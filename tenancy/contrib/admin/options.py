@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from tenancy.contrib.auth.access import user_tenant
 
+from . import links
 from .widgets import TENANT_WIDGETS
 
 
@@ -228,6 +229,24 @@ class TenantModelAdmin(TenantPermissionsMixin, admin.ModelAdmin):
             bound_inline(inline, lambda declared: declared.for_tenant(tenant))
             for inline in super().get_inlines(request, obj)
         ]
+
+    # Django links read-only relations and the objects a deletion takes by their models' own app
+    # labels: a tenant's objects are linked by the declared ones instead (see links.py).
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        for part in (context.get("adminform"), *context.get("inline_admin_formsets", ())):
+            links.relink(part, request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def get_deleted_objects(self, objs, request):
+        return links.get_deleted_objects(objs, request, self.admin_site)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        func, *rest = actions.get("delete_selected", (None,))
+        if func is links.django_delete_selected:
+            actions["delete_selected"] = (links.delete_selected, *rest)
+        return actions
 
     def response_add(self, request, obj, post_url_continue=None):
         # Django links to the new object by obj._meta's names: for this once, the declared ones.
