@@ -26,21 +26,18 @@ from django import forms
 from django.db import models
 from django.forms import models as model_forms
 
+from .binding import bound_subclass, defer_declared_model, tenant_class
 from .tenants import AbstractTenant
 
-
-def tenant_class(model: type[models.Model], tenant: AbstractTenant) -> type[models.Model]:
-    """The class of ``model`` to use at ``tenant``: a declared tenant model's tenant class, or
-    ``model`` itself (a global model, or already the tenant's class)."""
-    declared = getattr(model, "_tenancy_declared", None)
-    if declared is None:
-        return model  # a global model
-    if declared is model:
-        return model.for_tenant(tenant)
-    owner = model._tenancy_tenant
-    if owner is not None and (owner.pk, owner._state.db) != (tenant.pk, tenant._state.db):
-        raise ValueError(f"{model.__name__} is the class of tenant {owner}, not of {tenant}.")
-    return model
+__all__ = [
+    "TenantModelChoiceField",
+    "TenantModelForm",
+    "TenantModelMultipleChoiceField",
+    "tenant_class",
+    "tenant_inlineformset_factory",
+    "tenant_modelform_factory",
+    "tenant_modelformset_factory",
+]
 
 
 class TenantModelChoiceField(forms.ModelChoiceField):
@@ -66,14 +63,10 @@ class TenantModelFormMetaclass(model_forms.ModelFormMetaclass):
     with the tenant's class, in the subclass :meth:`TenantModelForm.for_tenant` makes."""
 
     def __new__(mcs, name, bases, attrs):
-        meta = attrs.get("Meta") or next((b.Meta for b in bases if hasattr(b, "Meta")), None)
-        model = getattr(meta, "model", None)
-        declared = model is not None and getattr(model, "_tenancy_declared", None) is model
-        if declared:
-            attrs["Meta"] = type("Meta", (meta,), {"model": None})
+        deferred = defer_declared_model(bases, attrs)
         cls = super().__new__(mcs, name, bases, attrs)
-        if declared:
-            cls._tenancy_model, cls._tenancy_meta = model, meta
+        if deferred is not None:
+            cls._tenancy_model, cls._tenancy_meta = deferred
         return cls
 
 
@@ -107,24 +100,12 @@ class TenantModelForm(forms.ModelForm, metaclass=TenantModelFormMetaclass):
         """This form for ``tenant``: a ``ModelForm`` of the tenant's class, made once per class."""
         if cls._tenancy_model is None:
             return cls  # bound already, or a form of a global model
-        model = tenant_class(cls._tenancy_model, tenant)
-        forms_of_model = model.__dict__.get("_tenancy_forms")
-        if forms_of_model is None:
-            forms_of_model = model._tenancy_forms = {}  # dies with the tenant's class
-        bound = forms_of_model.get(cls)
-        if bound is None:
-            attrs = {
-                "Meta": type("Meta", (cls._tenancy_meta,), {"model": model}),
-                "__module__": cls.__module__,
-                "__qualname__": cls.__qualname__,
-                "_tenancy_model": None,
-                "_tenancy_meta": None,
-            }
-            for name, field in cls.base_fields.items():
-                if isinstance(field, TenantModelChoiceField):
-                    attrs[name] = field.bound_to(tenant)
-            bound = forms_of_model[cls] = type(cls)(cls.__name__, (cls,), attrs)
-        return bound
+
+        def choice_fields():
+            fields = cls.base_fields.items()
+            return {name: field.bound_to(tenant) for name, field in fields if isinstance(field, TenantModelChoiceField)}
+
+        return bound_subclass(cls, tenant, choice_fields)
 
 
 def _bound_form(form: type[forms.BaseForm], tenant: AbstractTenant) -> type[forms.BaseForm]:

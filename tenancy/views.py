@@ -26,7 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
-from .forms import tenant_class
+from .binding import tenant_class
 
 
 class TenantModelMixin:

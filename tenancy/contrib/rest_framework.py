@@ -38,13 +38,9 @@ from django.db.models import QuerySet
 from rest_framework import generics, permissions, serializers, viewsets
 from rest_framework.exceptions import NotFound
 
+from tenancy.binding import is_declared, tenant_class
 from tenancy.contrib.auth.access import is_member
-from tenancy.forms import tenant_class
 from tenancy.tenants import AbstractTenant
-
-
-def _is_declared(model) -> bool:
-    return model is not None and getattr(model, "_tenancy_declared", None) is model
 
 
 def tenant_of(field: serializers.Field) -> AbstractTenant | None:
@@ -81,7 +77,7 @@ class TenantSerializerMixin:
 
     def _bind(self) -> None:
         declared = type(self).Meta.model
-        if not _is_declared(declared) or "Meta" in self.__dict__:
+        if not is_declared(declared) or "Meta" in self.__dict__:
             return
         tenant = self.tenant
         if tenant is None:
@@ -120,7 +116,7 @@ class TenantRelatedFieldMixin:
     queryset: it offers and accepts the rows of its serializer's tenant."""
 
     def __init__(self, model=None, **kwargs: Any):
-        if not _is_declared(model):
+        if not is_declared(model):
             raise TypeError(f"{type(self).__name__} takes model=, a declared tenant model; not {model!r}.")
         self.declared_model = model
         super().__init__(**kwargs)

@@ -1,9 +1,11 @@
 """A REST API (Django REST framework) over the declared tenant models, and its URLconf (test_rest_framework)."""
 
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, pagination
 from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.routers import SimpleRouter
 
+from tenancy.contrib.django_filters import TenantFilterSet
 from tenancy.contrib.rest_framework import (
     IsTenantMember,
     TenantHyperlinkedModelSerializer,
@@ -48,6 +50,12 @@ class LabelledOrderSerializer(TenantModelSerializer):
         fields = ["id", "product", "buyer", "tags"]
 
 
+class OrderFilter(TenantFilterSet):
+    class Meta:
+        model = Order
+        fields = {"product": ["exact"], "quantity": ["gte"], "tags": ["exact"]}
+
+
 class Pages(pagination.PageNumberPagination):
     page_size = 2
 
@@ -64,6 +72,8 @@ class ProductViewSet(TenantModelViewSet):
 class OrderViewSet(TenantModelViewSet):
     model = Order
     serializer_class = OrderSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OrderFilter
 
     def get_queryset(self):
         return super().get_queryset().order_by("pk")
@@ -72,6 +82,8 @@ class OrderViewSet(TenantModelViewSet):
 class TagViewSet(TenantModelViewSet):
     model = Tag
     serializer_class = TagSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_fields = ["label"]  # a filter set made by django-filter from the tenant's queryset
 
 
 class LabelledOrderViewSet(TenantModelViewSet):
