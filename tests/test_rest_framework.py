@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.test import APIClient
 
+from tenancy.testing import TenantAPIClient
 from tests.members.models import Membership
 from tests.shop.models import Customer, Order, Product, Tag
 from tests.utils import routing
@@ -34,7 +35,7 @@ def shops(db, user):
 
 
 def api(tenant=None) -> APIClient:
-    return APIClient(headers={"host": f"{tenant.name}.example.com" if tenant else "example.com"})
+    return TenantAPIClient(tenant) if tenant else APIClient(headers={"host": "example.com"})
 
 
 def test_a_list_is_the_tenants_rows_searched_ordered_and_paged(shops):

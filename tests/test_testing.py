@@ -5,7 +5,7 @@ from asgiref.sync import async_to_sync
 from django.db import connection
 from django.test import override_settings
 
-from tenancy.testing import AsyncTenantClient, TenantClient, TenantTestCase, TenantTransactionTestCase
+from tenancy.testing import AsyncTenantClient, TenantAPIClient, TenantClient, TenantTestCase, TenantTransactionTestCase
 from tenancy.testing.factories import TenantFactory
 from tests.shop.models import Customer, Order, Product
 from tests.utils import ROUTED, routing, tables
@@ -38,6 +38,7 @@ def test_the_client_reaches_its_tenant_by_every_routing(settings, acme, globex, 
     link = "/t/acme/products/" if routing == "path" else "/products/"
     assert TenantClient(acme).get("/products/").content == f"acme: 1 products; link {link}".encode()
     assert TenantClient(globex).get("/hello/").content == b"hello globex"
+    assert TenantAPIClient(globex).get("/hello/").content == b"hello globex"  # REST framework's
 
 
 def test_the_async_client_reaches_its_tenant(settings, acme):
@@ -127,8 +128,9 @@ def test_the_tenant_fixture(tenant, tenant_factory):
     assert other.name == "umbrella"
 
 
-def test_the_tenant_client_fixture(tenant, tenant_client):
+def test_the_tenant_client_fixture(tenant, tenant_client, tenant_api_client):
     assert tenant_client.get("/hello/").content == f"hello {tenant.name}".encode()
+    assert tenant_api_client.get("/hello/").content == f"hello {tenant.name}".encode()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,8 @@
 """Helpers for testing a project built on tenancy.
 
 * :class:`TenantClient`/:class:`AsyncTenantClient`: Django's test clients, addressed to a tenant
-  the way the routing settings say (host, path prefix or header);
+  the way the routing settings say (host, path prefix or header); :class:`TenantAPIClient`,
+  Django REST framework's ``APIClient`` so addressed;
 * :class:`TenantTestCase`: a ``TestCase`` with a tenant made once per class and rolled back;
   :class:`TenantTransactionTestCase` for backends that cannot roll DDL back;
 * :mod:`tenancy.testing.factories`: factory-boy factories of tenants and of tenant models;
@@ -15,6 +16,7 @@ from importlib import import_module
 _EXPORTS = {
     "AsyncTenantClient": "client",
     "TenantClient": "client",
+    "TenantAPIClient": "rest_framework",
     "tenant_request_defaults": "client",
     "TenantTestCase": "cases",
     "TenantTransactionTestCase": "cases",

@@ -52,3 +52,11 @@ def async_tenant_client(tenant):
     from .client import AsyncTenantClient
 
     return AsyncTenantClient(tenant)
+
+
+@pytest.fixture
+def tenant_api_client(tenant):
+    """A Django REST framework test client whose requests go to ``tenant``."""
+    from .rest_framework import TenantAPIClient
+
+    return TenantAPIClient(tenant)
