@@ -48,6 +48,18 @@ def defer_declared_model(bases: tuple, attrs: dict) -> tuple[type[models.Model],
     return model, meta
 
 
+class DefersDeclaredModel(type):
+    """A metaclass mixin, in front of ``ModelFormMetaclass`` or ``FilterSetMetaclass``: a class
+    declared on a declared tenant model is built without it (:func:`defer_declared_model`)."""
+
+    def __new__(mcs, name, bases, attrs):
+        deferred = defer_declared_model(bases, attrs)
+        cls = super().__new__(mcs, name, bases, attrs)
+        if deferred is not None:
+            cls._tenancy_model, cls._tenancy_meta = deferred
+        return cls
+
+
 def bound_subclass(cls: type, tenant: AbstractTenant, extra: Callable[[], dict] | None = None) -> type:
     """The subclass of ``cls`` (declared on ``cls._tenancy_model``, with ``cls._tenancy_meta``) whose
     ``Meta.model`` is ``tenant``'s class, made once per tenant's class with the attributes

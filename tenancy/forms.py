@@ -26,7 +26,7 @@ from django import forms
 from django.db import models
 from django.forms import models as model_forms
 
-from .binding import bound_subclass, defer_declared_model, tenant_class
+from .binding import DefersDeclaredModel, bound_subclass, tenant_class
 from .tenants import AbstractTenant
 
 __all__ = [
@@ -58,16 +58,9 @@ class TenantModelMultipleChoiceField(TenantModelChoiceField, forms.ModelMultiple
     """Several of a tenant's rows of a declared tenant model (see :class:`TenantModelChoiceField`)."""
 
 
-class TenantModelFormMetaclass(model_forms.ModelFormMetaclass):
+class TenantModelFormMetaclass(DefersDeclaredModel, model_forms.ModelFormMetaclass):
     """Builds a form declared on a declared tenant model without its model fields: those come
     with the tenant's class, in the subclass :meth:`TenantModelForm.for_tenant` makes."""
-
-    def __new__(mcs, name, bases, attrs):
-        deferred = defer_declared_model(bases, attrs)
-        cls = super().__new__(mcs, name, bases, attrs)
-        if deferred is not None:
-            cls._tenancy_model, cls._tenancy_meta = deferred
-        return cls
 
 
 class TenantModelForm(forms.ModelForm, metaclass=TenantModelFormMetaclass):

@@ -383,16 +383,22 @@ def test_read_only_relations_link_to_the_tenants_objects(shops, root, superuser,
     assert f'<a href="/admin/shop/warehouse/{north.pk}/change/">Warehouse object ({north.pk})</a>' in html
 
 
+def staff_member_of(tenant, *codenames):
+    """A staff member of ``tenant`` with those of its permissions, and a client of theirs that chose it."""
+    staff = User.objects.create_user("sam", password="sam-secret", is_staff=True)
+    Membership.objects.create(tenant=tenant, user=staff)
+    grant(staff, tenant, *codenames)
+    client = Client(HTTP_HOST="example.com")
+    client.force_login(staff)
+    choose(client, tenant)
+    return staff, client
+
+
 def test_read_only_relations_link_where_the_user_may_view(shops, superuser):
     acme, _ = shops
     anvil = Product.for_tenant(acme).objects.get(name="anvil")
     order = Order.for_tenant(acme).objects.create(product=anvil, buyer=superuser)
-    staff = User.objects.create_user("sam", password="sam-secret", is_staff=True)
-    Membership.objects.create(tenant=acme, user=staff)
-    grant(staff, acme, "view_order")  # view only: every field of the order is read-only
-    client = Client(HTTP_HOST="example.com")
-    client.force_login(staff)
-    choose(client, acme)
+    staff, client = staff_member_of(acme, "view_order")  # view only: every field of the order is read-only
     url, link = f"/admin/shop/order/{order.pk}/change/", f'<a href="/admin/shop/product/{anvil.pk}/change/">anvil</a>'
     html = client.get(url).content.decode()
     assert '<div class="readonly">anvil</div>' in html and link not in html
@@ -426,12 +432,7 @@ def test_the_delete_confirmation_links_what_the_user_may_view(shops, superuser):
     acme, _ = shops
     anvil = Product.for_tenant(acme).objects.get(name="anvil")
     order = Order.for_tenant(acme).objects.create(product=anvil, buyer=superuser)
-    staff = User.objects.create_user("sam", password="sam-secret", is_staff=True)
-    Membership.objects.create(tenant=acme, user=staff)
-    grant(staff, acme, "view_product", "delete_product")
-    client = Client(HTTP_HOST="example.com")
-    client.force_login(staff)
-    choose(client, acme)
+    staff, client = staff_member_of(acme, "view_product", "delete_product")
     url = f"/admin/shop/product/{anvil.pk}/delete/"
     assert client.get(url).context["perms_lacking"] == {"order"}  # Django's rule: its orders would go too
     grant(staff, acme, "delete_order")  # but not view_order: listed without a link

@@ -30,20 +30,13 @@ from typing import Any
 
 from django_filters.filterset import FilterSet, FilterSetMetaclass
 
-from tenancy.binding import bound_subclass, defer_declared_model
+from tenancy.binding import DefersDeclaredModel, bound_subclass
 from tenancy.tenants import AbstractTenant
 
 
-class TenantFilterSetMetaclass(FilterSetMetaclass):
+class TenantFilterSetMetaclass(DefersDeclaredModel, FilterSetMetaclass):
     """Builds a filter set declared on a declared tenant model with its declared filters only:
     those of the model come with the tenant's class, in :meth:`TenantFilterSet.for_tenant`."""
-
-    def __new__(mcs, name, bases, attrs):
-        deferred = defer_declared_model(bases, attrs)
-        cls = super().__new__(mcs, name, bases, attrs)
-        if deferred is not None:
-            cls._tenancy_model, cls._tenancy_meta = deferred
-        return cls
 
 
 class TenantFilterSet(FilterSet, metaclass=TenantFilterSetMetaclass):
