@@ -133,6 +133,8 @@ def test_serializers_outside_views(shops, user):
     assert OrderSerializer(data={"product": widget.pk, "buyer": user.pk}, tenant=globex).is_valid()
     with pytest.raises(ImproperlyConfigured, match="has no tenant"):
         ProductSerializer(data={"name": "drill"}).is_valid()
+    with pytest.raises(ValueError, match="ProductSerializer of acme was given a row of globex"):
+        ProductSerializer(widget, tenant=acme).data  # noqa: B018 (builds its fields)
 
 
 def test_members_only_with_the_tenants_permissions(shops):

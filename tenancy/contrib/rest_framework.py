@@ -56,7 +56,11 @@ def tenant_of(field: serializers.Field) -> AbstractTenant | None:
     tenant = context.get("tenant") or getattr(context.get("request"), "tenant", None)
     if tenant is not None:
         return tenant
-    instance = getattr(field.root, "instance", None)
+    return _tenant_of_instance(getattr(field.root, "instance", None))
+
+
+def _tenant_of_instance(instance) -> AbstractTenant | None:
+    """The tenant whose class ``instance`` (an object, a list of them or a queryset) is of, if any."""
     if isinstance(instance, list | tuple):
         instance = instance[0] if instance else None
     model = instance.model if isinstance(instance, QuerySet) else type(instance)
@@ -85,6 +89,9 @@ class TenantSerializerMixin:
                 f"{type(self).__name__} serializes the tenant model {declared.__name__} and has no tenant: pass "
                 "tenant=, or a context with the request of a tenant, or an instance of a tenant's class."
             )
+        owner = _tenant_of_instance(self.instance)
+        if owner is not None and (owner.pk, owner._state.db) != (tenant.pk, tenant._state.db):
+            raise ValueError(f"{type(self).__name__} of {tenant} was given a row of {owner}.")
         model = tenant_class(declared, tenant)
         metas = model.__dict__.get("_tenancy_serializer_metas")
         if metas is None:
