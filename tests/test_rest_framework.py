@@ -3,6 +3,7 @@ tenant models (tests/web/api.py) serves each request from its tenant's rows, and
 
 import gc
 import weakref
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -113,6 +114,33 @@ def test_a_declared_related_field_takes_the_tenants_rows(shops, user):
     created = client.post("/labelled-orders/", {**data, "tags": ["fragile"]}, format="json")
     assert created.status_code == 201 and created.json()["tags"] == ["fragile"]
     assert [tag.label for tag in Order.for_tenant(acme).objects.get().tags.all()] == ["fragile"]
+
+
+def test_the_browsable_api_offers_the_tenants_rows(shops, settings, user):
+    # REST framework's HTML pages (with their forms and django-filter's) work on the tenant's classes.
+    import django_filters
+    import rest_framework
+
+    templates = [Path(package.__file__).parent / "templates" for package in (rest_framework, django_filters)]
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "DIRS": templates,  # and its tags, as if rest_framework were an installed app
+            "OPTIONS": {"libraries": {"rest_framework": "rest_framework.templatetags.rest_framework"}},
+        }
+    ]
+    settings.REST_FRAMEWORK = {
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.BrowsableAPIRenderer"],
+        "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    }
+    acme, _ = shops
+    client = api(acme)
+    client.force_authenticate(user)
+    for page in ("/orders/", "/products/", "/labelled-orders/", "/tags/"):
+        response = client.get(page, headers={"accept": "text/html"})
+        assert response.status_code == 200 and response["content-type"].startswith("text/html")
+    html = client.get("/orders/", headers={"accept": "text/html"}).content.decode()
+    assert ">anvil<" in html and ">widget<" not in html  # the form's and the filter's product choices
 
 
 def test_the_public_site_has_no_tenant_api(shops):
