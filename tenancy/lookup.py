@@ -43,12 +43,14 @@ class TenantLookup:
     def cached(self, using: str, found: Route) -> Found | None:
         """The answer remembered for ``found``'s key, or None when there is none (or it expired)."""
         entry_key = (using, found.by_domain, found.key)
-        with self.lock:
-            entry = self.entries.get(entry_key)
-            if entry is None or entry[0] <= time.monotonic():
-                return None
-            self.entries.move_to_end(entry_key)
-            return entry[1]
+        entry = self.entries.get(entry_key)  # without the lock: one atomic operation
+        if entry is None or entry[0] <= time.monotonic():
+            return None
+        try:
+            self.entries.move_to_end(entry_key)  # the most recently used
+        except KeyError:  # forgotten meanwhile, by another thread: still the answer of a moment ago
+            pass
+        return entry[1]
 
     def get(self, using: str, found: Route) -> Found:
         """The tenant ``found`` names in database ``using``: remembered, else asked of the database."""

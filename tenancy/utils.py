@@ -7,16 +7,32 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .conf import settings
 
+_found: tuple = (None, None)  # (TENANCY_TENANT_MODEL, its model) as last found
+
 
 def get_tenant_model():
     """Return the tenant model named by ``TENANCY_TENANT_MODEL``.
 
     Raises ImproperlyConfigured, saying what is wrong, when the setting is malformed, names a
-    model that is not installed, or names a model that is not an ``AbstractTenant``.
+    model that is not installed, or names a model that is not an ``AbstractTenant``. The model
+    found is remembered for as long as the setting and the app registry keep it (requests ask).
     """
+    global _found
+    label, model = _found
+    if label == settings.TENANCY_TENANT_MODEL and _registered(model):
+        return model
+    model = _tenant_model(settings.TENANCY_TENANT_MODEL)
+    _found = (settings.TENANCY_TENANT_MODEL, model)
+    return model
+
+
+def _registered(model) -> bool:
+    return model is not None and apps.all_models.get(model._meta.app_label, {}).get(model._meta.model_name) is model
+
+
+def _tenant_model(label: str):
     from .tenants import AbstractTenant
 
-    label = settings.TENANCY_TENANT_MODEL
     try:
         model = apps.get_model(label, require_ready=False)
     except (ValueError, AttributeError):
