@@ -10,7 +10,9 @@ Ctrl-C must stop the server and delete the database.
 
 from __future__ import annotations
 
+import base64
 import http.client
+import json
 import os
 import re
 import signal
@@ -418,6 +420,41 @@ def test_creating_a_ticket_and_commenting_on_it_through_the_forms(served):
     assert reply.location.startswith(f"{path}#comment-")
     assert comment in bob.get(path).text
     assert comment in served.column("acme", "comment", "body")
+
+
+def api(served, organization: str, method: str, path: str, user: str | None = None, data=None):
+    """A request to the REST API of ``organization`` as ``user`` (HTTP Basic): the status and the JSON."""
+    headers = {"Host": f"{organization}.localhost", "Accept": "application/json"}
+    if user is not None:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{user}:{PASSWORD}".encode()).decode()
+    body = None
+    if data is not None:
+        body, headers["Content-Type"] = json.dumps(data), "application/json"
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
+    try:
+        connection.request(method, path, body, headers)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+    finally:
+        connection.close()
+
+
+def test_the_rest_api_serves_an_organization_s_members_its_own_rows(served):
+    assert api(served, "acme", "GET", "/api/tickets/")[0] in (401, 403)  # anonymous
+    assert api(served, "acme", "GET", "/api/tickets/", "grace")[0] in (401, 403)  # globex's member
+    status, tickets = api(served, "acme", "GET", "/api/tickets/", "alice")
+    assert status == 200 and set(ACME_TITLES) <= {ticket["title"] for ticket in tickets}
+    assert not set(GLOBEX_TITLES) & {ticket["title"] for ticket in tickets}
+    project = api(served, "acme", "GET", "/api/projects/", "bob")[1][0]["id"]
+    ticket = {"project": project, "title": "Filed through the API", "labels": ["research"]}  # globex's label
+    status, errors = api(served, "acme", "POST", "/api/tickets/", "bob", ticket)
+    assert status == 400 and "labels" in errors
+    status, created = api(served, "acme", "POST", "/api/tickets/", "bob", {**ticket, "labels": ["feature"]})
+    assert status == 201 and created["reporter"] == "bob" and created["labels"] == ["feature"]
+    found = api(served, "acme", "GET", "/api/tickets/?search=through+the+API", "alice")[1]
+    assert [t["id"] for t in found] == [created["id"]]
+    assert api(served, "globex", "GET", "/api/tickets/?search=through+the+API", "grace")[1] == []
+    assert api(served, "acme", "GET", f"/api/tickets/?project={project}&status=open", "alice")[0] == 200
 
 
 def test_only_an_organization_s_owners_manage_its_projects(served):

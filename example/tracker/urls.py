@@ -1,8 +1,8 @@
 """The pages of an organization, at its own address (included by trackersite.tenant_urls)."""
 
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import api, views
 
 urlpatterns = [
     path("", views.Dashboard.as_view(), name="dashboard"),
@@ -26,4 +26,5 @@ urlpatterns = [
     path("members/new/", views.MemberCreate.as_view(), name="member-create"),
     path("members/<int:pk>/", views.MemberDetail.as_view(), name="member-detail"),
     path("members/<int:pk>/edit/", views.MemberUpdate.as_view(), name="member-update"),
+    path("api/", include(api.router.urls)),  # the REST API (tracker/api.py)
 ]

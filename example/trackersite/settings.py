@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "tenancy",
     "tenancy.contrib.auth",
+    "rest_framework",  # the REST API of tracker/api.py (its browsable pages' templates)
     "tracker",
 ]
 
@@ -101,6 +102,13 @@ AUTHENTICATION_BACKENDS = [
     "tenancy.contrib.auth.backends.PublicModelBackend",  # auth.User, on the public site only
     "tenancy.contrib.auth.backends.TenantBackend",  # the members of the request's organization
 ]
+REST_FRAMEWORK = {
+    # The session of the pages, or HTTP Basic: both sign members in through TenantBackend.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+}
 LOGIN_URL = "login"  # reversed in the request's URLconf: an organization's login page
 LOGIN_REDIRECT_URL = "/"  # a path, valid on both sites (an organization's dashboard, the public home)
 
