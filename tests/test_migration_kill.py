@@ -1,9 +1,10 @@
 """A migrate killed with SIGKILL, again and again, loses nothing (PostgreSQL, real processes).
 
 Each round migrates every tenant back to evolve 0001, starts ``manage.py migrate`` in a process of
-its own and kills it at a random moment. Every tenant must then be at the old state or the new
-one, wholly (its tables say the same as its recorded migrations), with every row as it was; a
-last run brings them all to the end. Two processes migrating at once must not trip on each other.
+its own and kills it at a random moment once it has migrated a tenant. Every tenant must then be
+at the old state or the new one, wholly (its tables say the same as its recorded migrations),
+with every row as it was; a last run brings them all to the end. Two processes migrating at once
+must not trip on each other.
 """
 
 import os
@@ -52,6 +53,15 @@ def start_migrate() -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+
+
+def migrating(process: subprocess.Popen, timeout: float = 120) -> None:
+    """Return once ``process`` has migrated a tenant (or ended): the moment it is among them."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        if any(NEW <= applied for applied in recorder.applied(connection).values()):
+            return
+        time.sleep(0.02)
 
 
 def fill(tenant, index: int) -> None:
@@ -114,7 +124,8 @@ def test_sigkill_at_random_moments_loses_nothing():
     for _ in range(6):
         quiet("migrate", "evolve", "0001", tenant=[t.name for t in tenants])
         process = start_migrate()
-        time.sleep(rng.uniform(0.3, 3.0))
+        migrating(process)  # the process's start-up takes longer than a tenant: kill it among them
+        time.sleep(rng.uniform(0, 0.3))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             interrupted += 1
