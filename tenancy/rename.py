@@ -50,12 +50,17 @@ def rename_tenant(tenant, **fields: Any):
     with transaction.atomic(using=using) if connection.features.can_rollback_ddl else nullcontext():
         _move(tenant, renamed, using)
         _update_rows(tenant, old_schema, new_schema, fields, using)
-    for attribute in ("_tenancy_classes", "_tenancy_entry"):
-        renamed.__dict__.pop(attribute, None)
-    renamed._tenancy_loaded = None
-    renamed._tenancy_schema = new_schema
+    now_in_schema(renamed, new_schema)
     transaction.on_commit(lambda: cache.forget(using, old_schema), using=using)
     return renamed
+
+
+def now_in_schema(tenant, schema: str) -> None:
+    """Make the instance ``tenant`` know itself as stored in ``schema``, its classes built anew."""
+    for attribute in ("_tenancy_classes", "_tenancy_entry"):
+        tenant.__dict__.pop(attribute, None)
+    tenant._tenancy_loaded = None
+    tenant._tenancy_schema = schema
 
 
 def _move(tenant, renamed, using: str) -> None:

@@ -190,11 +190,10 @@ class AbstractTenant(models.Model):
         :class:`~tenancy.contrib.admin.TenantAdmin` does) it may, to a valid and free one.
         """
         super().validate_unique(exclude)
-        stored = None if self._state.adding else self._stored_schema()
-        if self._state.adding or (rename and stored not in (None, self.db_schema)):
-            self.validate_schema(self._state.db)
-        elif not rename:
+        if not self._state.adding and not rename:
             self._check_schema_unchanged()
+        elif self._state.adding or self._stored_schema() not in (None, self.db_schema):
+            self.validate_schema(self._state.db)
 
     def _stored_schema(self) -> str | None:
         """The schema of this tenant as saved, known from when it was created or loaded."""

@@ -32,7 +32,7 @@ from django.db import connections, router, transaction
 from django.utils.translation import gettext as _
 
 from tenancy import naming
-from tenancy.rename import rename_tenant
+from tenancy.rename import now_in_schema, rename_tenant
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
@@ -71,12 +71,11 @@ class TenantAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         request._tenancy_undo = None
-        stored = obj._stored_schema() if change else None
         if not change:
             obj.save()
             request._tenancy_undo = obj.delete
             return
-        if stored not in (None, obj.db_schema):
+        if obj._stored_schema() not in (None, obj.db_schema):
             self._rename(request, obj, form)
         if self._transactional_ddl():
             obj.save()
@@ -89,9 +88,7 @@ class TenantAdmin(admin.ModelAdmin):
         names = [name for name in form.changed_data if name in concrete]
         renamed = rename_tenant(stored, **{name: getattr(obj, name) for name in names})
         request._tenancy_undo = lambda: rename_tenant(renamed, **{name: getattr(stored, name) for name in names})
-        for attribute in ("_tenancy_classes", "_tenancy_entry", "_tenancy_loaded"):
-            obj.__dict__.pop(attribute, None)
-        obj._tenancy_schema = renamed.db_schema
+        now_in_schema(obj, renamed.db_schema)
 
     def save_related(self, request, form, formsets, change) -> None:
         if self._transactional_ddl():
